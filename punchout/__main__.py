@@ -1,0 +1,94 @@
+"""``python -m punchout``: run the connector, and the PrintNow sandbox when no PrintNow is set.
+
+``python -m punchout demo`` runs everything on embedded defaults: it generates ephemeral
+secrets for whatever is not set (and says so), starts an embedded Redis and the PrintNow
+sandbox, and serves the connector. ``python -m punchout serve`` does the same but insists that
+the secrets come from the environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import secrets
+import sys
+import threading
+from urllib.parse import urlsplit
+
+from werkzeug.serving import make_server
+
+from punchout.settings import ENV_PREFIX, SECRET_NAMES, Settings, SettingsError, load_settings
+
+log = logging.getLogger("punchout")
+
+
+def ephemeral_secrets(environ: dict[str, str]) -> list[str]:
+    """Fill in every missing secret with a random one; return the names generated."""
+    generated = []
+    for name in SECRET_NAMES:
+        env_name = f"{ENV_PREFIX}{name.upper()}"
+        if not environ.get(env_name):
+            environ[env_name] = secrets.token_urlsafe(32)
+            generated.append(env_name)
+    return generated
+
+
+def start_sandbox(settings: Settings, host: str, port: int) -> str:
+    """Serve the PrintNow sandbox in a background thread; return its base URL."""
+    from punchout.sandbox import SandboxConfig, create_sandbox_app
+
+    app = create_sandbox_app(
+        SandboxConfig(
+            api_token=settings.printnow_api_token,
+            api_key=settings.printnow_api_key,
+            token_idle_seconds=settings.sandbox_token_idle_seconds,
+            merge_seconds=settings.sandbox_merge_seconds,
+        )
+    )
+    server = make_server(host, port, app, threaded=True)
+    threading.Thread(target=server.serve_forever, name="printnow-sandbox", daemon=True).start()
+    return f"http://{host}:{server.server_port}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m punchout", description=__doc__.split("\n")[0])
+    parser.add_argument("mode", choices=["demo", "serve"], nargs="?", default="serve")
+    parser.add_argument("--sandbox-port", type=int, default=8081)
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+    environ = dict(os.environ)
+    if args.mode == "demo":
+        generated = ephemeral_secrets(environ)
+        if generated:
+            print(
+                "Demo: generated ephemeral secrets for " + ", ".join(generated) + ".\n"
+                "They live only in this process: sessions and signed references end with it.",
+                file=sys.stderr,
+            )
+    try:
+        settings = load_settings(environ)
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+
+    public = urlsplit(settings.public_url)
+    host, port = public.hostname or "127.0.0.1", public.port or 5000
+    if settings.uses_sandbox:
+        sandbox_url = start_sandbox(settings, host, args.sandbox_port)
+        settings = load_settings(environ, {"printnow_url": sandbox_url})
+        print(f"PrintNow sandbox (playing PrintNow): {sandbox_url}", file=sys.stderr)
+
+    from punchout.app import create_app
+
+    app = create_app(settings)
+    print(f"Punch-out connector: {settings.public_url}  (Ctrl-C stops)", file=sys.stderr)
+    make_server(host, port, app, threaded=True).serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""Punch-out sessions, one-time StartPage tokens and the setup replay cache, all in Redis.
+
+A punch-out session is keyed on a random id of the connector's own, never on the buyer's
+BuyerCookie, which is not unique for some buyers (QUIRKS B13) and must only be echoed. Its TTL
+slides with every use, as PrintNow's token does.
+
+A StartPage URL carries a one-time token (SPEC_NOTES §4: "effectively a one time key"). Only
+the token's SHA-256 is stored; redeeming it reads and deletes it in one atomic step (GETDEL),
+so a second use finds nothing, whoever tries.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from punchout.store import Store
+
+#: How long a replayed setup request keeps getting the same answer (seconds).
+REPLAY_TTL = 24 * 3600
+
+
+@dataclass(frozen=True)
+class RestoredItem:
+    """A cart line the buyer sent back (edit/inspect), resolved to its storefront project."""
+
+    project_id: int
+    quantity: str
+    supplier_part_id: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class PunchoutSession:
+    """What the connector knows about one punch-out, from setup to cart return."""
+
+    id: str
+    buyer_id: str
+    protocol: str  # "cxml" or "oci"
+    operation: str  # "create", "edit" or "inspect"
+    user_key: str  # the procurement user as the buyer identifies them
+    customer_id: int
+    is_temp: bool
+    pipo_token: str = field(repr=False)
+    return_url: str = ""
+    return_target: str = ""
+    buyer_cookie: str = field(default="", repr=False)
+    storefront_id: int = 0
+    known_project_ids: tuple[int, ...] = ()
+    restored_items: tuple[RestoredItem, ...] = ()
+    user_email: str = ""
+    user_first_name: str = ""
+    user_last_name: str = ""
+    #: The setup's From credentials (the buyer) and To credentials (the supplier), as
+    #: ``(domain, identity)`` pairs: the cart message goes back addressed the other way round.
+    buyer_credentials: tuple[tuple[str, str], ...] = ()
+    supplier_credentials: tuple[tuple[str, str], ...] = ()
+    #: Guards the cart page's forms against cross-site posts.
+    form_token: str = field(default="", repr=False)
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PunchoutSession:
+        data = dict(data)
+        data["known_project_ids"] = tuple(data.get("known_project_ids", ()))
+        data["restored_items"] = tuple(RestoredItem(**i) for i in data.get("restored_items", ()))
+        for name in ("buyer_credentials", "supplier_credentials"):
+            data[name] = tuple((str(d), str(i)) for d, i in data.get(name, ()))
+        return cls(**data)
+
+
+def new_session_id() -> str:
+    """A fresh random session id (128 bits)."""
+    return secrets.token_urlsafe(16)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class SessionStore:
+    """Sessions, start tokens and replayed setups, through the one :class:`Store`."""
+
+    def __init__(self, store: Store, *, session_ttl: int, start_token_ttl: int) -> None:
+        self.store = store
+        self.session_ttl = session_ttl
+        self.start_token_ttl = start_token_ttl
+
+    def save(self, session: PunchoutSession) -> None:
+        """Write (or rewrite) a session, restarting its sliding TTL."""
+        self.store.put(self.store.key("session", session.id), session.to_json(), self.session_ttl)
+
+    def load(self, session_id: str) -> PunchoutSession | None:
+        """The session, with its TTL slid forward; None when unknown or expired."""
+        key = self.store.key("session", session_id)
+        data = self.store.get(key)
+        if data is None:
+            return None
+        self.store.touch(key, self.session_ttl)
+        return PunchoutSession.from_json(data)
+
+    def end(self, session_id: str) -> None:
+        self.store.delete(self.store.key("session", session_id))
+
+    def issue_start_token(self, session_id: str) -> str:
+        """A one-time token for the StartPage URL; only its hash is kept."""
+        token = secrets.token_urlsafe(32)
+        self.store.put(self.store.key("start", _digest(token)), session_id, self.start_token_ttl)
+        return token
+
+    def redeem_start_token(self, token: str) -> str | None:
+        """The session id the token opens, exactly once; None if unknown, used or expired."""
+        if not token or len(token) > 128:
+            return None
+        value = self.store.take(self.store.key("start", _digest(token)))
+        return value if isinstance(value, str) else None
+
+    def remember_setup(self, buyer_id: str, payload_id: str, body: bytes, answer: bytes) -> None:
+        """Keep a setup answer so a replay of the same document gets the same answer."""
+        record = {"body": hashlib.sha256(body).hexdigest(), "answer": answer.decode("utf-8")}
+        self.store.put(self.store.key("replay", buyer_id, payload_id), record, REPLAY_TTL)
+
+    def replayed_setup(self, buyer_id: str, payload_id: str, body: bytes) -> Replay:
+        """What became of an earlier setup with this payloadID from this buyer, if any."""
+        record = self.store.get(self.store.key("replay", buyer_id, payload_id))
+        if record is None:
+            return Replay(seen=False)
+        same = secrets.compare_digest(record["body"], hashlib.sha256(body).hexdigest())
+        return Replay(seen=True, answer=str(record["answer"]).encode("utf-8") if same else None)
+
+
+@dataclass(frozen=True)
+class Replay:
+    """A setup's payloadID seen before: ``answer`` is set only when the body is identical."""
+
+    seen: bool
+    answer: bytes | None = None
+
+    @property
+    def conflict(self) -> bool:
+        """Same payloadID, different body: the buyer reused an id (answered 409)."""
+        return self.seen and self.answer is None

@@ -1,0 +1,173 @@
+"""Settings: defaults from ``config/defaults.toml``, overridden by ``PUNCHOUT_*`` variables.
+
+Secrets (PrintNow API token and key, the master key, the Flask secret key) have no default and
+come only from the environment. :func:`load_settings` validates everything once, at start, and
+raises one :class:`SettingsError` that lists every problem together, so an operator fixes the
+whole configuration in one pass.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+ENV_PREFIX = "PUNCHOUT_"
+
+#: Settings that are secrets: environment only, never defaulted, never shown in a repr.
+SECRET_NAMES = ("printnow_api_token", "printnow_api_key", "master_key", "secret_key")
+
+#: Shortest accepted master key and Flask secret key, in characters.
+MIN_KEY_LENGTH = 32
+
+
+class SettingsError(Exception):
+    """The configuration has problems; ``problems`` lists each one as a sentence."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"the configuration has {len(problems)} problem(s):\n{lines}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated settings. Secret fields are left out of ``repr`` so they never reach a log."""
+
+    printnow_url: str
+    printnow_connect_timeout: float
+    printnow_read_timeout: float
+    printnow_retries: int
+    public_url: str
+    instance_path: Path
+    session_ttl_seconds: int
+    start_token_ttl_seconds: int
+    storefront_url_template: str
+    max_body_bytes: int
+    buyers_file: str
+    pricebook_file: str
+    sandbox_token_idle_seconds: int
+    sandbox_merge_seconds: float
+    redis_url: str
+    printnow_api_token: str = field(repr=False)
+    printnow_api_key: str = field(repr=False)
+    master_key: str = field(repr=False)
+    secret_key: str = field(repr=False)
+
+    @property
+    def buyers_path(self) -> Path:
+        return Path(self.buyers_file)
+
+    @property
+    def uses_sandbox(self) -> bool:
+        """True when no PrintNow URL is configured and the built-in sandbox plays PrintNow."""
+        return not self.printnow_url
+
+
+def load_defaults() -> dict[str, Any]:
+    """The shipped defaults, as read from ``punchout/config/defaults.toml``."""
+    text = resources.files("punchout").joinpath("config/defaults.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def _convert(name: str, raw: str, like: Any, problems: list[str]) -> Any:
+    """Turn an environment string into the type of the default it overrides."""
+    try:
+        if isinstance(like, bool):
+            if raw.lower() not in {"1", "0", "true", "false", "yes", "no"}:
+                raise ValueError(raw)
+            return raw.lower() in {"1", "true", "yes"}
+        if isinstance(like, int):
+            return int(raw.replace("_", ""))
+        if isinstance(like, float):
+            return float(raw)
+    except ValueError:
+        problems.append(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a valid {type(like).__name__}")
+        return like
+    return raw
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+) -> Settings:
+    """Build and validate the settings; raise :class:`SettingsError` listing all problems.
+
+    ``overrides`` (for tests and the demo) win over the environment, which wins over the
+    defaults. Secrets are taken from ``overrides`` or the environment only.
+    """
+    env = os.environ if environ is None else environ
+    over = dict(overrides or {})
+    problems: list[str] = []
+    values: dict[str, Any] = load_defaults()
+
+    unknown = sorted(set(over) - {f.name for f in dataclasses.fields(Settings)})
+    problems.extend(f"unknown setting {name!r}" for name in unknown)
+
+    for name, default in list(values.items()):
+        env_name = f"{ENV_PREFIX}{name.upper()}"
+        if name in over:
+            values[name] = over[name]
+        elif env_name in env:
+            values[name] = _convert(name, env[env_name], default, problems)
+
+    values["redis_url"] = over.get("redis_url", env.get("REDIS_URL", ""))
+    for name in SECRET_NAMES:
+        values[name] = over.get(name, env.get(f"{ENV_PREFIX}{name.upper()}", ""))
+        if not values[name]:
+            problems.append(
+                f"{ENV_PREFIX}{name.upper()} is not set (secrets come only from the environment)"
+            )
+
+    for name in ("master_key", "secret_key"):
+        if values[name] and len(values[name]) < MIN_KEY_LENGTH:
+            problems.append(
+                f"{ENV_PREFIX}{name.upper()} is too short: "
+                f"use at least {MIN_KEY_LENGTH} random characters"
+            )
+
+    _check_url("public_url", values["public_url"], problems, required=True)
+    _check_url("printnow_url", values["printnow_url"], problems, required=False)
+    if values["redis_url"] and urlsplit(values["redis_url"]).scheme not in {
+        "redis",
+        "rediss",
+        "unix",
+    }:
+        problems.append("REDIS_URL must start with redis://, rediss:// or unix://")
+    for name in (
+        "session_ttl_seconds",
+        "start_token_ttl_seconds",
+        "max_body_bytes",
+        "sandbox_token_idle_seconds",
+    ):
+        if int(values[name]) <= 0:
+            problems.append(f"{name} must be a positive number, not {values[name]}")
+    for name in ("printnow_connect_timeout", "printnow_read_timeout"):
+        if float(values[name]) <= 0:
+            problems.append(f"{name} must be a positive number of seconds, not {values[name]}")
+    if int(values["printnow_retries"]) < 0:
+        problems.append("printnow_retries must be 0 or more")
+
+    if problems:
+        raise SettingsError(problems)
+
+    values["instance_path"] = Path(values["instance_path"] or Path.cwd() / "instance").resolve()
+    values["buyers_file"] = values["buyers_file"] or str(values["instance_path"] / "buyers.toml")
+    values["public_url"] = values["public_url"].rstrip("/")
+    values["printnow_url"] = values["printnow_url"].rstrip("/")
+    return Settings(**values)
+
+
+def _check_url(name: str, value: str, problems: list[str], *, required: bool) -> None:
+    if not value:
+        if required:
+            problems.append(f"{name} must be set")
+        return
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        problems.append(f"{name} must be an http(s) URL, not {value!r}")

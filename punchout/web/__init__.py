@@ -1,0 +1,1 @@
+"""The connector's web layer: one blueprint per area."""

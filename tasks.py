@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""The project's two commands, needing nothing but python3.
+
+    python3 tasks.py demo   set up .venv and run the connector on embedded defaults
+    python3 tasks.py test   set up .venv and run ruff, mypy and the whole test suite
+
+Extra arguments after ``test`` go to pytest (``python3 tasks.py test -k sandbox``).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / "python"
+
+
+def run(*cmd: str | Path) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], cwd=ROOT, check=True)
+
+
+def setup(extras: str) -> None:
+    """Create .venv if needed and install the project (editable) with ``extras``."""
+    if not PY.exists():
+        venv.create(VENV, with_pip=True)
+        run(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    target = f".[{extras}]" if extras else "."
+    run(PY, "-m", "pip", "install", "--quiet", "--editable", target)
+
+
+def demo(args: list[str]) -> None:
+    setup("")
+    os.execv(str(PY), [str(PY), "-m", "punchout", "demo", *args])
+
+
+def test(args: list[str]) -> None:
+    setup("test")
+    run(BIN / "ruff", "check", ".")
+    run(BIN / "ruff", "format", "--check", ".")
+    run(BIN / "mypy")
+    run(PY, "-m", "pytest", *args)
+
+
+def main() -> None:
+    commands = {"demo": demo, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        sys.exit(__doc__)
+    try:
+        commands[sys.argv[1]](sys.argv[2:])
+    except subprocess.CalledProcessError as exc:
+        sys.exit(exc.returncode)
+
+
+if __name__ == "__main__":
+    main()

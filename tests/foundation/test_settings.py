@@ -1,0 +1,72 @@
+"""Settings: defaults, PUNCHOUT_* overrides, secrets only from the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from punchout.settings import SettingsError, load_defaults, load_settings
+from tests.support import TEST_SECRETS
+
+SECRET_ENV = {f"PUNCHOUT_{k.upper()}": v for k, v in TEST_SECRETS.items()}
+
+
+def test_defaults_come_from_the_shipped_toml(tmp_path: Path) -> None:
+    settings = load_settings({**SECRET_ENV, "PUNCHOUT_INSTANCE_PATH": str(tmp_path)})
+    defaults = load_defaults()
+    assert settings.session_ttl_seconds == defaults["session_ttl_seconds"]
+    assert settings.public_url == defaults["public_url"]
+    assert settings.uses_sandbox
+    assert settings.instance_path == tmp_path
+
+
+def test_environment_overrides_are_converted_to_the_default_type() -> None:
+    settings = load_settings(
+        {
+            **SECRET_ENV,
+            "PUNCHOUT_SESSION_TTL_SECONDS": "600",
+            "PUNCHOUT_PRINTNOW_READ_TIMEOUT": "7.5",
+            "PUNCHOUT_PRINTNOW_URL": "https://api.printnow.example/",
+            "REDIS_URL": "redis://127.0.0.1:6379/3",
+        }
+    )
+    assert settings.session_ttl_seconds == 600
+    assert settings.printnow_read_timeout == 7.5
+    assert settings.printnow_url == "https://api.printnow.example"
+    assert not settings.uses_sandbox
+    assert settings.redis_url == "redis://127.0.0.1:6379/3"
+
+
+def test_every_problem_is_reported_together() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(
+            {
+                "PUNCHOUT_SESSION_TTL_SECONDS": "soon",
+                "PUNCHOUT_PUBLIC_URL": "ftp://nowhere",
+                "PUNCHOUT_MASTER_KEY": "short",
+                "REDIS_URL": "http://not-redis",
+            }
+        )
+    problems = caught.value.problems
+    text = "\n".join(problems)
+    assert "PUNCHOUT_SESSION_TTL_SECONDS='soon' is not a valid int" in text
+    assert "public_url must be an http(s) URL" in text
+    assert "PUNCHOUT_MASTER_KEY is too short" in text
+    assert "PUNCHOUT_PRINTNOW_API_TOKEN is not set" in text
+    assert "PUNCHOUT_SECRET_KEY is not set" in text
+    assert "REDIS_URL must start with" in text
+    assert len(problems) == 7  # the four above, plus API token, API key and secret key unset
+
+
+def test_secrets_have_no_default_and_stay_out_of_repr() -> None:
+    settings = load_settings(SECRET_ENV)
+    shown = repr(settings)
+    for secret in TEST_SECRETS.values():
+        assert secret not in shown
+    with pytest.raises(SettingsError):
+        load_settings({})
+
+
+def test_secrets_are_not_read_from_the_defaults_file() -> None:
+    assert not set(load_defaults()) & set(TEST_SECRETS)

@@ -1,0 +1,53 @@
+"""The Redis store against a real server: key builder, TTLs, JSON, one-time reads."""
+
+from __future__ import annotations
+
+import pytest
+
+from punchout.store import Store
+
+
+def test_key_builder_encodes_outside_values(store: Store) -> None:
+    assert store.key("session", "abc") == "punchout:session:abc"
+    # A separator inside a value cannot forge another key.
+    assert store.key("replay", "buyer:1", "id") != store.key("replay", "buyer", "1:id")
+    with pytest.raises(ValueError):
+        store.key("bad:kind", "x")
+
+
+def test_every_ephemeral_write_has_a_ttl(store: Store) -> None:
+    key = store.key("session", "s1")
+    store.put(key, {"token": "t", "items": [1, 2]}, ttl=30)
+    assert store.get(key) == {"token": "t", "items": [1, 2]}
+    assert 0 < store.redis.ttl(key) <= 30
+    for bad in (0, -1, None, 1.5):
+        with pytest.raises(ValueError):
+            store.put(key, {}, ttl=bad)  # type: ignore[arg-type]
+
+
+def test_put_new_writes_once(store: Store) -> None:
+    key = store.key("lock", "po-1")
+    assert store.put_new(key, "first", ttl=10)
+    assert not store.put_new(key, "second", ttl=10)
+    assert store.get(key) == "first"
+
+
+def test_take_is_single_use(store: Store) -> None:
+    key = store.key("start", "hash")
+    store.put(key, {"session": "s"}, ttl=10)
+    assert store.take(key) == {"session": "s"}
+    assert store.take(key) is None
+
+
+def test_touch_slides_the_expiry(store: Store) -> None:
+    key = store.key("session", "s2")
+    store.put(key, 1, ttl=5)
+    assert store.touch(key, 100)
+    assert store.redis.ttl(key) > 5
+    assert not store.touch(store.key("session", "gone"), 100)
+
+
+def test_permanent_records_have_no_ttl(store: Store) -> None:
+    key = store.key("ledger", "buyer", "PO-1")
+    store.put_permanent(key, {"state": "received"})
+    assert store.redis.ttl(key) == -1

@@ -1,0 +1,74 @@
+"""Sessions, one-time start tokens and the replay cache, against a real Redis."""
+
+from __future__ import annotations
+
+import threading
+
+from punchout.sessions import PunchoutSession, RestoredItem, SessionStore, new_session_id
+from punchout.store import Store
+
+
+def make_session(**changes: object) -> PunchoutSession:
+    values: dict[str, object] = {
+        "id": new_session_id(),
+        "buyer_id": "acme",
+        "protocol": "cxml",
+        "operation": "edit",
+        "user_key": "pat@acme.example",
+        "customer_id": 7,
+        "is_temp": False,
+        "pipo_token": "pipo-token-1",
+        "buyer_cookie": "<b>cookie</b>  with space",
+        "restored_items": (RestoredItem(3, "2", "BC-STD-85x55", "ref"),),
+        "known_project_ids": (1, 2),
+    }
+    values.update(changes)
+    return PunchoutSession(**values)  # type: ignore[arg-type]
+
+
+def test_session_round_trips_and_slides(store: Store) -> None:
+    sessions = SessionStore(store, session_ttl=100, start_token_ttl=10)
+    session = make_session()
+    sessions.save(session)
+    key = store.key("session", session.id)
+    store.redis.expire(key, 5)
+    assert sessions.load(session.id) == session
+    assert store.redis.ttl(key) > 5  # loading slid the TTL forward
+    assert "pipo-token-1" not in repr(session)
+
+
+def test_start_token_is_single_use_and_stored_hashed(store: Store) -> None:
+    sessions = SessionStore(store, session_ttl=100, start_token_ttl=10)
+    token = sessions.issue_start_token("session-1")
+    stored = store.redis.keys("punchout:start:*")
+    assert len(stored) == 1 and token not in stored[0]
+    assert 0 < store.redis.ttl(stored[0]) <= 10
+    assert sessions.redeem_start_token(token) == "session-1"
+    assert sessions.redeem_start_token(token) is None
+    assert sessions.redeem_start_token("") is None
+
+
+def test_start_token_redeemed_once_under_concurrency(store: Store) -> None:
+    sessions = SessionStore(store, session_ttl=100, start_token_ttl=10)
+    token = sessions.issue_start_token("session-2")
+    results: list[str | None] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(sessions.redeem_start_token(token)))
+        for _ in range(20)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results.count("session-2") == 1
+    assert results.count(None) == 19
+
+
+def test_replay_same_body_same_answer_other_body_conflict(store: Store) -> None:
+    sessions = SessionStore(store, session_ttl=100, start_token_ttl=10)
+    assert not sessions.replayed_setup("acme", "p-1", b"<cXML/>").seen
+    sessions.remember_setup("acme", "p-1", b"<cXML/>", b"<answer/>")
+    replay = sessions.replayed_setup("acme", "p-1", b"<cXML/>")
+    assert replay.answer == b"<answer/>" and not replay.conflict
+    assert sessions.replayed_setup("acme", "p-1", b"<cXML x='1'/>").conflict
+    assert not sessions.replayed_setup("other-buyer", "p-1", b"<cXML/>").seen
