@@ -1,0 +1,57 @@
+"""The PrintNow API client: PIPO, Orders and Customers, with typed results and errors."""
+
+from punchout.printnow.client import PrintNowClient
+from punchout.printnow.errors import (
+    ApiCredentialsRejected,
+    AuthenticationFailed,
+    BadRequest,
+    Conflict,
+    DuplicateEmail,
+    DuplicateUserName,
+    Forbidden,
+    NotFound,
+    NotReady,
+    NotTemporary,
+    PrintNowConnectionError,
+    PrintNowError,
+    PrintNowTimeout,
+    ServerError,
+    TokenInvalid,
+    UnexpectedResponse,
+    UnknownUsername,
+    UserIsTemporary,
+    WrongPassword,
+)
+from punchout.printnow.models import Customer, Order, OrderItem, Project, TempUser, User
+from punchout.printnow.session import LoginCredentials, UserSession
+
+__all__ = [
+    "ApiCredentialsRejected",
+    "AuthenticationFailed",
+    "BadRequest",
+    "Conflict",
+    "Customer",
+    "DuplicateEmail",
+    "DuplicateUserName",
+    "Forbidden",
+    "LoginCredentials",
+    "NotFound",
+    "NotReady",
+    "NotTemporary",
+    "Order",
+    "OrderItem",
+    "PrintNowClient",
+    "PrintNowConnectionError",
+    "PrintNowError",
+    "PrintNowTimeout",
+    "Project",
+    "ServerError",
+    "TempUser",
+    "TokenInvalid",
+    "UnexpectedResponse",
+    "UnknownUsername",
+    "User",
+    "UserIsTemporary",
+    "UserSession",
+    "WrongPassword",
+]

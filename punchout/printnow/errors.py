@@ -1,0 +1,106 @@
+"""One exception tree for everything PrintNow can answer.
+
+Every error keeps the HTTP ``status`` (``None`` when no answer came) and PrintNow's own
+``message``. The texts never carry a password, a session token or an API key: the client
+builds them only from the status, the server's message and the endpoint path.
+"""
+
+from __future__ import annotations
+
+
+class PrintNowError(Exception):
+    """PrintNow refused, failed or could not be reached."""
+
+    def __init__(self, status: int | None, message: str, *, endpoint: str = ""):
+        self.status = status
+        self.message = message
+        self.endpoint = endpoint
+        where = f" on {endpoint}" if endpoint else ""
+        code = f"HTTP {status}" if status is not None else "no answer"
+        super().__init__(f"PrintNow {code}{where}: {message}")
+
+
+class BadRequest(PrintNowError):
+    """400: PrintNow rejected the request's content."""
+
+
+class AuthenticationFailed(PrintNowError):
+    """401: the user name or password of a login is wrong."""
+
+
+class ApiCredentialsRejected(AuthenticationFailed):
+    """401 on Basic Auth: the connector's API token or key is wrong (an operator problem)."""
+
+
+class Forbidden(PrintNowError):
+    """403."""
+
+
+class TokenInvalid(Forbidden):
+    """403 "token is invalid or expired": the X-PN-TOKEN session is gone; log in again."""
+
+
+class NotTemporary(Forbidden):
+    """403 "current user is not temporary" (convert or transfer of a permanent user)."""
+
+
+class UserIsTemporary(Forbidden):
+    """403 "current user is temporary" (only permanent users may update their profile)."""
+
+
+class UnknownUsername(Forbidden):
+    """403 "username does not exist" (transfer to an account that is not there)."""
+
+
+class WrongPassword(Forbidden):
+    """403 "password is incorrect" (transfer with the wrong destination password)."""
+
+
+class NotFound(PrintNowError):
+    """404: no such project, order, item, customer or storefront (or not this user's)."""
+
+
+class Conflict(PrintNowError):
+    """409."""
+
+
+class DuplicateUserName(Conflict):
+    """409 "duplicate user name" / "Username is already in use.\""""
+
+
+class DuplicateEmail(Conflict):
+    """409 "duplicate email": someone already has a storefront account with that email."""
+
+
+class NotReady(Conflict):
+    """409 on a download: the print files are still being merged; ``retry_after`` seconds."""
+
+    def __init__(self, status: int | None, message: str, *, endpoint: str = "", retry_after: float):
+        super().__init__(status, message, endpoint=endpoint)
+        self.retry_after = retry_after
+
+
+class ServerError(PrintNowError):
+    """5xx: PrintNow failed."""
+
+
+class PrintNowTimeout(PrintNowError):
+    """PrintNow did not answer within the timeout."""
+
+
+class PrintNowConnectionError(PrintNowError):
+    """PrintNow could not be reached, or dropped the connection."""
+
+
+class UnexpectedResponse(PrintNowError):
+    """An answer that is not what the API documents (an HTML page, a non-JSON body)."""
+
+
+#: 403 messages PrintNow documents, each with its own class.
+FORBIDDEN_MESSAGES: dict[str, type[Forbidden]] = {
+    "token is invalid or expired": TokenInvalid,
+    "current user is not temporary": NotTemporary,
+    "current user is temporary": UserIsTemporary,
+    "username does not exist": UnknownUsername,
+    "password is incorrect": WrongPassword,
+}

@@ -1,0 +1,162 @@
+"""Typed results of the PrintNow API. ``raw`` keeps the whole answer for what is not typed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def _text(data: dict[str, Any], name: str) -> str:
+    value = data.get(name)
+    return "" if value is None else str(value)
+
+
+def _opt_text(data: dict[str, Any], name: str) -> str | None:
+    value = data.get(name)
+    return None if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class User:
+    """A PIPO user (``user/info``)."""
+
+    id: int
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+    is_temp: bool
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> User:
+        return cls(
+            id=int(data["id"]),
+            username=_text(data, "username"),
+            first_name=_text(data, "first_name"),
+            last_name=_text(data, "last_name"),
+            email=_text(data, "email"),
+            is_temp=bool(data.get("is_temp", False)),
+        )
+
+
+@dataclass(frozen=True)
+class TempUser:
+    """A temporary user from ``user/createtemp``, with its generated credentials."""
+
+    id: int
+    username: str
+    password: str = field(repr=False)
+    storefront_id: int
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> TempUser:
+        return cls(
+            id=int(data["id"]),
+            username=_text(data, "username"),
+            password=_text(data, "password"),
+            storefront_id=int(data.get("storefront_id") or 0),
+        )
+
+
+@dataclass(frozen=True)
+class Project:
+    """A saved PIPO project: ``external_id`` is the product template's integration ID."""
+
+    id: int
+    name: str
+    external_id: str | None
+    fields: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Project:
+        raw_fields = data.get("fields") or {}
+        return cls(
+            id=int(data["id"]),
+            name=_text(data, "name"),
+            external_id=_opt_text(data, "external_id"),
+            fields={str(k): str(v) for k, v in raw_fields.items()}
+            if isinstance(raw_fields, dict)
+            else {},
+        )
+
+
+@dataclass(frozen=True)
+class OrderItem:
+    """An item of an Orders API order."""
+
+    id: int
+    product_id: int | None
+    name: str
+    status: str
+    quantity: int
+    sub_total: float
+    integration_id: str | None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> OrderItem:
+        product = data.get("product_id")
+        return cls(
+            id=int(data["id"]),
+            product_id=None if product is None else int(product),
+            name=_text(data, "name"),
+            status=_text(data, "status"),
+            quantity=int(data.get("quantity") or 0),
+            sub_total=float(data.get("sub_total") or 0),
+            integration_id=_opt_text(data, "integration_id"),
+        )
+
+
+@dataclass(frozen=True)
+class Order:
+    """An order as the Orders API reports it. ``external_id`` is the PO number we sent."""
+
+    id: int
+    status: str
+    external_id: str | None
+    customer_id: int | None
+    items: tuple[OrderItem, ...]
+    tracking_numbers: tuple[str, ...]
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Order:
+        customer = data.get("customer") or {}
+        external = data.get("integration_id") or data.get("po_number")
+        return cls(
+            id=int(data["id"]),
+            status=_text(data, "status"),
+            external_id=None if external is None else str(external),
+            customer_id=int(customer["id"]) if customer.get("id") is not None else None,
+            items=tuple(OrderItem.from_json(i) for i in data.get("items") or []),
+            tracking_numbers=tuple(str(t) for t in data.get("tracking_numbers") or []),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True)
+class Customer:
+    """A customer of the Customers API."""
+
+    id: int
+    storefront_id: int
+    username: str
+    email: str
+    first_name: str
+    last_name: str
+    company: str
+    is_temporary: bool
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Customer:
+        return cls(
+            id=int(data["id"]),
+            storefront_id=int(data.get("storefront_id") or 0),
+            username=_text(data, "username"),
+            email=_text(data, "email"),
+            first_name=_text(data, "first_name"),
+            last_name=_text(data, "last_name"),
+            company=_text(data, "company"),
+            is_temporary=bool(data.get("is_temporary", False)),
+            raw=data,
+        )
