@@ -1,0 +1,366 @@
+"""The buyer registry: which procurement organisations may punch out, and how.
+
+One TOML file (``config/buyers.example.toml`` shows every key, commented). Each buyer has
+its From credentials (domain matched case-insensitively, any of several), shared secrets
+stored only as salted hashes (several at once during a rotation, each with an optional
+``not_after``), a storefront, a user policy, a price list, its cart field, the hosts its
+carts may be returned to and the operations it may use. A registry that does not validate
+is refused as a whole, with every problem listed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from ipaddress import ip_address
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from punchout.keys import verify_secret
+
+PROTOCOLS = ("cxml", "oci")
+USER_POLICIES = ("per_user", "shared", "guest")
+CART_FIELDS = ("cXML-base64", "cXML-urlencoded")
+OPERATIONS = ("create", "edit", "inspect")
+DEFAULT_IDENTITY_CHAIN = (
+    "extrinsic:UserEmail",
+    "extrinsic:UniqueName",
+    "extrinsic:User",
+    "contact:email",
+    "contact:name",
+)
+#: What Coupa sends when no shared secret is configured (QUIRKS B17): never a valid secret.
+PLACEHOLDER_SECRETS = frozenset({"", "none", "null"})
+#: A hash nothing matches, checked when no buyer is found so timing does not tell.
+_DUMMY_HASH = "scrypt$16384$8$1$" + "00" * 16 + "$" + "00" * 32
+
+
+class RegistryError(ValueError):
+    """The registry file cannot be used; ``problems`` lists everything wrong."""
+
+    def __init__(self, path: Path | str, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(f"{path}: " + "; ".join(problems))
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A stored shared secret (or OCI password): its hash and when it stops working."""
+
+    hash: str = field(repr=False)
+    not_after: datetime | None = None
+
+    def valid_at(self, now: datetime) -> bool:
+        return self.not_after is None or now <= self.not_after
+
+
+@dataclass(frozen=True)
+class OciSettings:
+    """How an OCI buyer's catalog call-up is read."""
+
+    username: str = ""
+    username_field: str = "USERNAME"
+    password_field: str = "PASSWORD"  # noqa: S105 (a form field name)
+    hook_field: str = "HOOK_URL"
+    user_fields: tuple[str, ...] = ("USER_EMAIL", "EMAIL", "USERNAME")
+    cust_fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Buyer:
+    id: str
+    name: str
+    storefront_id: int
+    enabled: bool = True
+    protocols: tuple[str, ...] = ("cxml",)
+    credentials: tuple[tuple[str, str], ...] = ()
+    secrets: tuple[Secret, ...] = ()
+    user_policy: str = "per_user"
+    price_book: str = "standard"
+    cart_field: str = "cXML-base64"
+    return_hosts: tuple[str, ...] = ()
+    operations: tuple[str, ...] = OPERATIONS
+    identity_chain: tuple[str, ...] = DEFAULT_IDENTITY_CHAIN
+    price_tolerance: str = "0.00"
+    oci: OciSettings = field(default_factory=OciSettings)
+
+
+@dataclass(frozen=True)
+class BuyerRegistry:
+    buyers: dict[str, Buyer]
+
+    @classmethod
+    def empty(cls) -> BuyerRegistry:
+        return cls({})
+
+    @classmethod
+    def load(cls, path: Path) -> BuyerRegistry:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RegistryError(path, [f"cannot be read: {exc}"]) from None
+        except tomllib.TOMLDecodeError as exc:
+            raise RegistryError(path, [f"is not valid TOML: {exc}"]) from None
+        return cls.from_dict(data, path)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: Path | str = "<registry>") -> BuyerRegistry:
+        problems: list[str] = []
+        buyers = {}
+        section = data.get("buyers", {})
+        if not isinstance(section, dict):
+            raise RegistryError(source, ["[buyers] must be a table"])
+        for buyer_id, raw in section.items():
+            buyer = _buyer(str(buyer_id), raw, problems)
+            if buyer is not None:
+                buyers[buyer.id] = buyer
+        seen: dict[tuple[str, str], str] = {}
+        for buyer in buyers.values():
+            for domain, identity in buyer.credentials:
+                key = (domain.casefold(), identity)
+                if key in seen:
+                    problems.append(
+                        f"buyers.{buyer.id}: credential {domain}:{identity} is also used by "
+                        f"buyers.{seen[key]}"
+                    )
+                seen[key] = buyer.id
+        if problems:
+            raise RegistryError(source, problems)
+        return cls(buyers)
+
+    def get(self, buyer_id: str) -> Buyer | None:
+        return self.buyers.get(buyer_id)
+
+    def all(self) -> list[Buyer]:
+        return sorted(self.buyers.values(), key=lambda b: b.id)
+
+    def find_by_credentials(self, credentials: Iterable[tuple[str, str]]) -> Buyer | None:
+        """The buyer owning any of the (domain, identity) pairs; domains match in any case."""
+        for domain, identity in credentials:
+            for buyer in self.buyers.values():
+                if any(
+                    d.casefold() == domain.strip().casefold() and i == identity.strip()
+                    for d, i in buyer.credentials
+                ):
+                    return buyer
+        return None
+
+    def find_by_oci_username(self, username: str) -> Buyer | None:
+        wanted = username.strip().casefold()
+        if not wanted:
+            return None
+        return next(
+            (
+                b
+                for b in self.buyers.values()
+                if "oci" in b.protocols and b.oci.username.casefold() == wanted
+            ),
+            None,
+        )
+
+
+def authenticate(buyer: Buyer | None, secret: str, now: datetime | None = None) -> bool:
+    """Whether ``secret`` is one of the buyer's current secrets (hashed, constant time).
+
+    A missing buyer, a disabled one, a placeholder secret (Coupa's ``none``) and a wrong
+    secret all answer False alike; a hash is checked in every case.
+    """
+    now = now or datetime.now(UTC)
+    candidates = [s.hash for s in buyer.secrets if s.valid_at(now)] if buyer else []
+    presented = secret.strip()
+    if buyer is None or not buyer.enabled or presented.lower() in PLACEHOLDER_SECRETS:
+        verify_secret(presented, _DUMMY_HASH)
+        return False
+    return any([verify_secret(presented, stored) for stored in candidates])
+
+
+def return_host_allowed(buyer: Buyer, url: str) -> bool:
+    """Whether carts may go to ``url``: https (http only to loopback) on an allowed host.
+
+    Allowed hosts are exact names or ``*.example.com`` for any subdomain of example.com.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower().rstrip(".")
+    except ValueError:
+        return False
+    if not host or parts.scheme not in ("http", "https"):
+        return False
+    if parts.scheme == "http" and not _is_loopback(host):
+        return False
+    for allowed in buyer.return_hosts:
+        allowed = allowed.lower().strip()
+        if allowed.startswith("*."):
+            if host.endswith(allowed[1:]) and host != allowed[2:]:
+                return True
+        elif host == allowed:
+            return True
+    return False
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+# ------------------------------------------------------------------------ validation
+
+
+def _buyer(buyer_id: str, raw: Any, problems: list[str]) -> Buyer | None:
+    where = f"buyers.{buyer_id}"
+    if not isinstance(raw, dict):
+        problems.append(f"{where} must be a table")
+        return None
+    before = len(problems)
+
+    def text(name: str, default: str | None = None) -> str:
+        value = raw.get(name, default)
+        if not isinstance(value, str) or (default is None and not value.strip()):
+            problems.append(f"{where}.{name} must be a non-empty string")
+            return ""
+        return value.strip()
+
+    def texts(
+        name: str, default: tuple[str, ...], allowed: tuple[str, ...] = ()
+    ) -> tuple[str, ...]:
+        value = raw.get(name, list(default))
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            problems.append(f"{where}.{name} must be a list of strings")
+            return default
+        for v in value:
+            if allowed and v not in allowed:
+                problems.append(f"{where}.{name}: {v!r} is not one of {', '.join(allowed)}")
+        return tuple(v.strip() for v in value)
+
+    def choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
+        value = raw.get(name, default)
+        if value not in allowed:
+            problems.append(f"{where}.{name} must be one of {', '.join(allowed)}, not {value!r}")
+            return default
+        return str(value)
+
+    storefront = raw.get("storefront_id")
+    if isinstance(storefront, bool) or not isinstance(storefront, int) or storefront < 1:
+        problems.append(f"{where}.storefront_id must be a positive integer")
+        storefront = 0
+    enabled = raw.get("enabled", True)
+    if not isinstance(enabled, bool):
+        problems.append(f"{where}.enabled must be true or false")
+    protocols = texts("protocols", ("cxml",), PROTOCOLS)
+    credentials = _credentials(raw.get("credentials", []), where, problems)
+    secrets = _secrets(raw.get("secrets", []), where, problems)
+    if "cxml" in protocols and not credentials:
+        problems.append(f"{where} speaks cxml but has no [[{where}.credentials]]")
+    oci = _oci(raw.get("oci", {}), where, problems)
+    if "oci" in protocols and not oci.username:
+        problems.append(f"{where} speaks oci but has no oci.username")
+    buyer = Buyer(
+        id=buyer_id,
+        name=text("name"),
+        storefront_id=int(storefront),
+        enabled=bool(enabled),
+        protocols=protocols,
+        credentials=credentials,
+        secrets=secrets,
+        user_policy=choice("user_policy", "per_user", USER_POLICIES),
+        price_book=text("price_book", "standard"),
+        cart_field=choice("cart_field", "cXML-base64", CART_FIELDS),
+        return_hosts=texts("return_hosts", ()),
+        operations=texts("operations", OPERATIONS, OPERATIONS),
+        identity_chain=texts("identity_chain", DEFAULT_IDENTITY_CHAIN),
+        price_tolerance=text("price_tolerance", "0.00"),
+        oci=oci,
+    )
+    for source in buyer.identity_chain:
+        kind, _, name = source.partition(":")
+        if kind not in ("extrinsic", "contact", "oci") or not name:
+            problems.append(
+                f"{where}.identity_chain: {source!r} must look like extrinsic:<name>, "
+                "contact:email, contact:name or oci:<field>"
+            )
+    if "create" not in buyer.operations:
+        problems.append(f"{where}.operations must include create")
+    return buyer if len(problems) == before else None
+
+
+def _credentials(value: Any, where: str, problems: list[str]) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, list):
+        problems.append(f"{where}.credentials must be an array of tables")
+        return ()
+    found = []
+    for n, item in enumerate(value, start=1):
+        if (
+            not isinstance(item, dict)
+            or not str(item.get("domain", "")).strip()
+            or not str(item.get("identity", "")).strip()
+        ):
+            problems.append(f"{where}.credentials[{n}] needs a domain and an identity")
+            continue
+        found.append((str(item["domain"]).strip(), str(item["identity"]).strip()))
+    return tuple(found)
+
+
+def _secrets(value: Any, where: str, problems: list[str]) -> tuple[Secret, ...]:
+    if not isinstance(value, list):
+        problems.append(f"{where}.secrets must be an array of tables")
+        return ()
+    found = []
+    for n, item in enumerate(value, start=1):
+        stored = item.get("hash") if isinstance(item, dict) else None
+        if not isinstance(stored, str) or not stored.startswith("scrypt$"):
+            problems.append(
+                f"{where}.secrets[{n}].hash must be a scrypt hash (made by `punchout buyers add`)"
+            )
+            continue
+        not_after = item.get("not_after")
+        if isinstance(not_after, str) and not_after:
+            try:
+                not_after = datetime.fromisoformat(not_after)
+            except ValueError:
+                problems.append(f"{where}.secrets[{n}].not_after is not an ISO date-time")
+                continue
+        if isinstance(not_after, datetime):
+            not_after = not_after if not_after.tzinfo else not_after.replace(tzinfo=UTC)
+        elif not_after not in (None, ""):
+            problems.append(f"{where}.secrets[{n}].not_after is not a date-time")
+            continue
+        found.append(Secret(hash=stored, not_after=not_after or None))
+    return tuple(found)
+
+
+def _oci(value: Any, where: str, problems: list[str]) -> OciSettings:
+    if not isinstance(value, dict):
+        problems.append(f"{where}.oci must be a table")
+        return OciSettings()
+    defaults = OciSettings()
+    strings = {}
+    for name in ("username", "username_field", "password_field", "hook_field"):
+        item = value.get(name, getattr(defaults, name))
+        if not isinstance(item, str):
+            problems.append(f"{where}.oci.{name} must be a string")
+            item = getattr(defaults, name)
+        strings[name] = item.strip()
+    lists = {}
+    for name in ("user_fields", "cust_fields"):
+        item = value.get(name, list(getattr(defaults, name)))
+        if not isinstance(item, list) or not all(isinstance(v, str) for v in item):
+            problems.append(f"{where}.oci.{name} must be a list of strings")
+            item = list(getattr(defaults, name))
+        lists[name] = tuple(item)
+    if len(lists["cust_fields"]) > 5:
+        problems.append(f"{where}.oci.cust_fields has at most 5 names")
+    return OciSettings(
+        username=strings["username"],
+        username_field=strings["username_field"],
+        password_field=strings["password_field"],
+        hook_field=strings["hook_field"],
+        user_fields=lists["user_fields"],
+        cust_fields=lists["cust_fields"],
+    )

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from punchout.buyers import BuyerRegistry, RegistryError, authenticate, return_host_allowed
+from punchout.keys import hash_secret
+
+SECRET = "correct-horse-battery-staple"
+NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
+
+
+def registry(**overrides: Any) -> BuyerRegistry:
+    acme: dict[str, Any] = {
+        "name": "Acme",
+        "storefront_id": 1,
+        "protocols": ["cxml", "oci"],
+        "credentials": [
+            {"domain": "NetworkID", "identity": "AN01"},
+            {"domain": "DUNS", "identity": "123456789"},
+        ],
+        "secrets": [{"hash": hash_secret(SECRET)}],
+        "return_hosts": ["acme.coupahost.com", "*.ariba.com", "127.0.0.1"],
+        "oci": {"username": "AcmeSAP", "hook_field": "MM_HOOK_URL"},
+    }
+    acme.update(overrides)
+    return BuyerRegistry.from_dict({"buyers": {"acme": acme}})
+
+
+def test_example_registry_is_valid() -> None:
+    path = Path(__file__).parents[2] / "punchout/config/buyers.example.toml"
+    assert BuyerRegistry.load(path).get("acme") is not None
+
+
+def test_credentials_match_any_of_several_with_domain_in_any_case() -> None:
+    reg = registry()
+    assert reg.find_by_credentials([("networkid", "AN01")]) is reg.get("acme")
+    assert reg.find_by_credentials([("x", "y"), ("duns", " 123456789 ")]) is reg.get("acme")
+    assert reg.find_by_credentials([("NetworkID", "an01")]) is None
+    assert reg.find_by_oci_username("acmesap") is reg.get("acme")
+    assert reg.get("acme").oci.hook_field == "MM_HOOK_URL"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("secret", ["", "none", "None", "wrong", SECRET + " x"])
+def test_wrong_missing_or_placeholder_secrets_fail(secret: str) -> None:
+    assert not authenticate(registry().get("acme"), secret, NOW)
+
+
+def test_right_secret_passes_unless_disabled_and_unknown_buyers_fail() -> None:
+    assert authenticate(registry().get("acme"), SECRET, NOW)
+    assert authenticate(registry().get("acme"), f" {SECRET}\n", NOW)
+    assert not authenticate(registry(enabled=False).get("acme"), SECRET, NOW)
+    assert not authenticate(None, SECRET, NOW)
+
+
+def test_rotation_overlap_old_secret_works_until_not_after() -> None:
+    old, new = "old-secret-value-123", "new-secret-value-456"
+    reg = registry(
+        secrets=[
+            {"hash": hash_secret(old), "not_after": (NOW + timedelta(days=7)).isoformat()},
+            {"hash": hash_secret(new)},
+        ]
+    )
+    buyer = reg.get("acme")
+    assert authenticate(buyer, old, NOW) and authenticate(buyer, new, NOW)
+    later = NOW + timedelta(days=8)
+    assert not authenticate(buyer, old, later) and authenticate(buyer, new, later)
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://acme.coupahost.com/punchout/return?x=1", True),
+        ("https://ACME.coupahost.com./r", True),
+        ("https://s1.ariba.com/cart", True),
+        ("https://ariba.com/cart", False),
+        ("https://evil.com/?acme.coupahost.com", False),
+        ("https://acme.coupahost.com.evil.com/", False),
+        ("http://acme.coupahost.com/r", False),
+        ("http://127.0.0.1:5001/return", True),
+        ("javascript:alert(1)", False),
+        ("", False),
+    ],
+)
+def test_return_hosts(url: str, allowed: bool) -> None:
+    assert return_host_allowed(registry().get("acme"), url) is allowed  # type: ignore[arg-type]
+
+
+def test_every_problem_is_reported_together() -> None:
+    with pytest.raises(RegistryError) as caught:
+        BuyerRegistry.from_dict(
+            {
+                "buyers": {
+                    "bad": {
+                        "storefront_id": "one",
+                        "user_policy": "everyone",
+                        "cart_field": "cXML-hex",
+                        "secrets": [{"hash": "plaintext"}],
+                        "operations": ["edit"],
+                        "identity_chain": ["header:X"],
+                    }
+                }
+            }
+        )
+    text = str(caught.value)
+    for words in (
+        "name",
+        "storefront_id",
+        "user_policy",
+        "cart_field",
+        "scrypt hash",
+        "no [[buyers.bad.credentials]]",
+        "must include create",
+        "identity_chain",
+    ):
+        assert words in text
+
+
+def test_a_credential_cannot_belong_to_two_buyers() -> None:
+    one = {
+        "name": "A",
+        "storefront_id": 1,
+        "credentials": [{"domain": "DUNS", "identity": "1"}],
+    }
+    two = {**one, "name": "B", "credentials": [{"domain": "duns", "identity": "1"}]}
+    with pytest.raises(RegistryError, match="also used"):
+        BuyerRegistry.from_dict({"buyers": {"a": one, "b": two}})

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+
+from punchout.pricebook import (
+    CartRejected,
+    PriceBook,
+    PriceBookError,
+    PricedLine,
+    Unpriced,
+    price_cart,
+)
+
+
+@pytest.fixture
+def book() -> PriceBook:
+    return PriceBook.load(Path(str(files("punchout") / "config" / "pricebook.example.toml")))
+
+
+def test_quantity_breaks(book: PriceBook) -> None:
+    assert book.price("standard", "BC-STD-85x55", Decimal(1)).unit_price == Decimal("45.00")
+    line = book.price("standard", "BC-STD-85x55", Decimal(10))
+    assert (line.unit_price, line.amount, line.currency) == (
+        Decimal("42.50"),
+        Decimal("425.00"),
+        "USD",
+    )
+    assert book.price("standard", "BC-STD-85x55", Decimal(60)).unit_price == Decimal("39.00")
+
+
+@pytest.mark.parametrize(
+    ("template", "quantity", "words"),
+    [
+        ("NOPE", Decimal(1), "has no price"),
+        (None, Decimal(1), "has no price"),
+        ("BC-STD-85x55", Decimal(0), "whole positive"),
+        ("BC-STD-85x55", Decimal("1.5"), "whole positive"),
+        ("BC-STD-85x55", Decimal("-2"), "whole positive"),
+        ("BC-STD-85x55", Decimal("1e9"), "larger"),
+    ],
+)
+def test_unpriceable_lines_say_why(
+    book: PriceBook, template: str | None, quantity: Decimal, words: str
+) -> None:
+    with pytest.raises(Unpriced, match=words):
+        book.price("standard", template, quantity)
+
+
+def test_unknown_list(book: PriceBook) -> None:
+    with pytest.raises(Unpriced, match="no price list"):
+        book.price("platinum", "BC-STD-85x55", Decimal(1))
+
+
+def test_cart_total_and_guard(book: PriceBook) -> None:
+    lines = [
+        book.price("standard", "BC-STD-85x55", Decimal(2)),
+        book.price("standard", "BN-RU-850", Decimal(1)),
+    ]
+    cart = price_cart(lines)
+    assert (cart.total, cart.currency) == (Decimal("189.00"), "USD")
+    euro = book.price("euro", "LH-A4-120", Decimal(1))
+    with pytest.raises(CartRejected, match="mixes currencies"):
+        price_cart([*lines, euro])
+    forged = PricedLine(**{**lines[0].__dict__, "amount": Decimal("1.00")})
+    with pytest.raises(CartRejected, match="does not match"):
+        price_cart([forged])
+    assert price_cart([]).total == Decimal("0.00")
+
+
+def test_search(book: PriceBook) -> None:
+    assert [i.template for i in book.search("standard", "banner")] == ["BN-RU-850"]
+    assert [i.template for i in book.search("standard", "a4 letterhead")] == ["LH-A4-120"]
+    assert book.search("standard", "mug") == []
+
+
+def test_invalid_book_lists_every_problem() -> None:
+    with pytest.raises(PriceBookError) as caught:
+        PriceBook.from_dict(
+            {
+                "lists": {
+                    "x": {
+                        "currency": "dollars",
+                        "items": [
+                            {
+                                "template": "A",
+                                "unit_of_measure": "boxes",
+                                "unspsc": "123",
+                                "prices": {"1": "abc"},
+                            }
+                        ],
+                    }
+                }
+            }
+        )
+    text = str(caught.value)
+    for words in ("currency", "description", "unit_of_measure", "unspsc", "prices"):
+        assert words in text

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from punchout.references import BadReference, make_reference, read_reference
+
+KEY = b"k" * 32
+
+
+def test_a_reference_round_trips_and_fits_every_buyer_system() -> None:
+    reference = make_reference(KEY, "acme", 12_345_678_901, 98_765_432_109)
+    assert len(reference) <= 40 and re.fullmatch(r"[A-Za-z0-9-]+", reference)
+    ref = read_reference(KEY, "acme", f"  {reference}\n")
+    assert (ref.pipo_user_id, ref.project_id) == (12_345_678_901, 98_765_432_109)
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda r: r.replace("7-", "8-", 1),  # another user
+        lambda r: r[:-1] + ("0" if r[-1] != "0" else "1"),  # signature altered
+        lambda r: "garbage",
+        lambda r: "",
+    ],
+)
+def test_tampered_or_foreign_references_are_refused(mutate) -> None:  # type: ignore[no-untyped-def]
+    reference = make_reference(KEY, "acme", 7, 9)
+    with pytest.raises(BadReference):
+        read_reference(KEY, "acme", mutate(reference))
+
+
+def test_a_reference_is_bound_to_its_buyer_and_key() -> None:
+    reference = make_reference(KEY, "acme", 7, 9)
+    with pytest.raises(BadReference):
+        read_reference(KEY, "globex", reference)
+    with pytest.raises(BadReference):
+        read_reference(b"j" * 32, "acme", reference)
