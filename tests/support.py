@@ -27,7 +27,7 @@ TEST_SECRETS = {
 def serve(app: Any) -> Iterator[str]:
     """Serve a WSGI app over real HTTP on a free loopback port; yield its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
@@ -49,3 +49,56 @@ class LiveSandbox:
     @property
     def api_url(self) -> str:
         return self.url + "/api/v2"
+
+
+class LateApp:
+    """A WSGI app set after its server is bound (the app needs to know its own URL)."""
+
+    def __init__(self) -> None:
+        self.app: Any = None
+
+    def __call__(self, environ: Any, start_response: Any) -> Any:
+        return self.app(environ, start_response)
+
+
+BUYER_SECRET = "welcome-SECRET-1"
+
+
+def buyers_toml(**overrides: Any) -> str:
+    """A registry with the test buyer ``acme`` (cXML; NetworkID AN01000000001)."""
+    from punchout.keys import hash_secret
+
+    values: dict[str, Any] = {
+        "name": "Acme Corporation",
+        "protocols": ["cxml", "oci"],
+        "storefront_id": 1,
+        "user_policy": "per_user",
+        "price_book": "standard",
+        "cart_field": "cXML-base64",
+        "return_hosts": ["buyer.example", "127.0.0.1"],
+        "operations": ["create", "edit", "inspect"],
+    }
+    values.update(overrides)
+    lines = ["[buyers.acme]"]
+    for key, value in values.items():
+        lines.append(f"{key} = {_toml(value)}")
+    lines += [
+        "[[buyers.acme.credentials]]",
+        'domain = "NetworkID"',
+        'identity = "AN01000000001"',
+        "[[buyers.acme.secrets]]",
+        f'hash = "{hash_secret(BUYER_SECRET)}"',
+        "[buyers.acme.oci]",
+        'username = "ACME-SAP"',
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,0 +1,137 @@
+"""Storefront projects to a priced cart, and the cart to the document the buyer receives.
+
+A cart line is one saved design (a PIPO project) with a quantity. Its SupplierPartID is the
+product template's integration ID, its SupplierPartAuxiliaryID a signed reference to buyer,
+PIPO user and project (:mod:`punchout.references`), and its price, unit, classification and
+lead time come from the buyer's price list. The price book's totals guard
+(:func:`punchout.pricebook.price_cart`) refuses a cart with an unpriced line or totals that do
+not add up, so such a cart is never sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from punchout.buyers import Buyer
+from punchout.cxml import build
+from punchout.cxml.encode import cxml_base64, cxml_urlencoded
+from punchout.pricebook import PriceBook, PricedCart, price_cart
+from punchout.printnow import Project
+from punchout.references import make_reference
+from punchout.sessions import PunchoutSession
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A project the user picked for the cart, and how many."""
+
+    project: Project
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class CartLine:
+    """A priced cart line with the reference that brings it back later."""
+
+    project_id: int
+    project_name: str
+    supplier_part_id: str
+    reference: str
+    quantity: Decimal
+    unit_price: Decimal
+    currency: str
+    description: str
+    unit_of_measure: str
+    unspsc: str
+    lead_time_days: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Cart:
+    lines: tuple[CartLine, ...]
+    total: Decimal
+    currency: str
+
+
+def build_cart(
+    book: PriceBook,
+    buyer: Buyer,
+    pipo_user_id: int,
+    selections: Sequence[Selection],
+    reference_key: bytes,
+) -> Cart:
+    """Price the selections with the buyer's price list; raises if the cart cannot be sent."""
+    priced: PricedCart = price_cart(
+        [book.price(buyer.price_book, s.project.external_id, s.quantity) for s in selections]
+    )
+    lines = []
+    for selection, line in zip(selections, priced.lines, strict=True):
+        project = selection.project
+        lines.append(
+            CartLine(
+                project_id=project.id,
+                project_name=project.name,
+                supplier_part_id=project.external_id or "",
+                reference=make_reference(reference_key, buyer.id, pipo_user_id, project.id),
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                currency=line.currency,
+                description=f"{line.description}: {project.name}"
+                if project.name and project.name not in line.description
+                else line.description,
+                unit_of_measure=line.unit_of_measure,
+                unspsc=line.unspsc,
+                lead_time_days=line.lead_time_days,
+                amount=line.amount,
+            )
+        )
+    return Cart(lines=tuple(lines), total=priced.total, currency=priced.currency)
+
+
+def order_message(
+    session: PunchoutSession, buyer: Buyer, cart: Cart | None, currency: str
+) -> bytes:
+    """The PunchOutOrderMessage for ``cart`` (None or empty: an empty cart)."""
+    lines = cart.lines if cart else ()
+    items = [
+        build.CartItem(
+            quantity=line.quantity,
+            supplier_part_id=line.supplier_part_id,
+            supplier_part_auxiliary_id=line.reference,
+            unit_price=line.unit_price,
+            currency=line.currency,
+            description=line.description,
+            unit_of_measure=line.unit_of_measure,
+            classification_domain="UNSPSC",
+            classification_code=line.unspsc,
+            lead_time_days=line.lead_time_days,
+        )
+        for line in lines
+    ]
+    return build.punchout_order_message(
+        buyer_cookie=session.buyer_cookie,
+        from_credentials=tuple((d, i) for d, i in session.supplier_credentials),
+        to_credentials=tuple((d, i) for d, i in session.buyer_credentials),
+        operation_allowed=buyer_operation_allowed(buyer),
+        items=items,
+        total=cart.total if cart else Decimal("0.00"),
+        currency=cart.currency if cart else currency,
+    )
+
+
+def buyer_operation_allowed(buyer: Buyer) -> str:
+    """The highest operation the buyer may perform later on this cart."""
+    for operation in ("edit", "inspect"):
+        if operation in buyer.operations:
+            return operation
+    return "create"
+
+
+def cart_field(buyer: Buyer, document: bytes) -> tuple[str, str]:
+    """The form field that carries the cart, as the buyer asked for it."""
+    if buyer.cart_field == "cXML-urlencoded":
+        return "cXML-urlencoded", cxml_urlencoded(document)
+    return "cXML-base64", cxml_base64(document)

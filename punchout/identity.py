@@ -1,0 +1,260 @@
+"""Procurement users and the PrintNow (PIPO) accounts they design and order under.
+
+Who the user is comes from the buyer's setup request, through the buyer's fallback chain of
+extrinsics and Contact fields (QUIRKS B11): :func:`identify_user`.
+
+Which PIPO account they use depends on the buyer's user policy (:class:`Accounts`):
+
+``per_user``
+    Each procurement user gets their own permanent account. Its username and password are
+    derived from the master key (:mod:`punchout.keys`), so no per-user password is stored. A
+    first-time user starts as a temporary PIPO user (the seeds' workflow); on cart return the
+    temporary user is converted into the permanent account or, when that account already
+    exists (another punch-out made it meanwhile), transferred into it.
+``shared``
+    One permanent account for the whole buyer organisation, made the same way.
+``guest``
+    A temporary user per punch-out. Its generated credentials are kept, encrypted, so a
+    later purchase order can log in as it.
+
+Every PIPO user the connector hands out is recorded in a permanent user directory keyed by
+buyer and PIPO user id. Signed references carry only that id; the directory says how to log
+in as the user again (derived credentials, or the encrypted temporary ones).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from punchout.buyers import Buyer
+from punchout.keys import Encryptor, derive_user_password, derive_username
+from punchout.printnow import (
+    AuthenticationFailed,
+    DuplicateEmail,
+    DuplicateUserName,
+    NotFound,
+    PrintNowClient,
+    PrintNowError,
+    TokenInvalid,
+)
+from punchout.store import Store
+
+log = logging.getLogger(__name__)
+
+#: The identity used for the one account of a ``shared`` buyer.
+SHARED_USER_KEY = "*shared*"
+
+
+class IdentityError(Exception):
+    """The procurement user cannot be mapped to a PIPO account.
+
+    ``message`` is safe to show the buyer and the user; ``reason`` is for the operator's log.
+    """
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.reason = reason or message
+
+
+@dataclass(frozen=True)
+class ProcurementUser:
+    """The person punching out, as the buyer's system describes them."""
+
+    key: str
+    email: str = ""
+    first_name: str = ""
+    last_name: str = ""
+
+
+@dataclass(frozen=True)
+class PipoLogin:
+    """A logged-in PIPO session for a procurement user."""
+
+    token: str
+    user_id: int
+    is_temp: bool
+
+    def __repr__(self) -> str:  # the token is a credential
+        return f"PipoLogin(user_id={self.user_id}, is_temp={self.is_temp})"
+
+
+def identify_user(
+    chain: Sequence[str],
+    extrinsics: Mapping[str, str],
+    contact_email: str = "",
+    contact_name: str = "",
+) -> ProcurementUser | None:
+    """Find the procurement user through ``chain`` (e.g. ``extrinsic:UserEmail``).
+
+    Extrinsic names match case-insensitively. The first non-empty source is the user's key
+    (lower-cased when it is an email address). Returns None when no source has a value.
+    """
+    lowered = {name.lower(): value.strip() for name, value in extrinsics.items()}
+    sources = {"contact:email": contact_email.strip(), "contact:name": contact_name.strip()}
+    key = ""
+    for source in chain:
+        kind, _, name = source.partition(":")
+        value = lowered.get(name.lower(), "") if kind == "extrinsic" else sources.get(source, "")
+        if value:
+            key = value.lower() if "@" in value else value
+            break
+    if not key:
+        return None
+    email = next(
+        (v for v in (lowered.get("useremail", ""), contact_email.strip()) if "@" in v),
+        key if "@" in key else "",
+    )
+    first = lowered.get("firstname", "")
+    last = lowered.get("lastname", "")
+    if not (first or last) and contact_name.strip():
+        first, _, last = contact_name.strip().partition(" ")
+    return ProcurementUser(key=key, email=email.lower(), first_name=first, last_name=last)
+
+
+class Accounts:
+    """Maps procurement users to PIPO accounts by policy, and remembers who is who."""
+
+    def __init__(
+        self, client: PrintNowClient, store: Store, master_key: str, encryptor: Encryptor
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.master_key = master_key
+        self.encryptor = encryptor
+
+    # -- punch-out start -----------------------------------------------------------------
+
+    def start(self, buyer: Buyer, user: ProcurementUser) -> PipoLogin:
+        """A PIPO session for ``user`` at the start of a punch-out."""
+        if buyer.user_policy == "guest":
+            return self._new_temp(buyer, user)
+        key = self._account_key(buyer, user)
+        username, password = self._derived(buyer, key)
+        try:
+            token = self.client.login(username, password, buyer.storefront_id)
+        except AuthenticationFailed:
+            # PrintNow does not say whether the account is missing or the password wrong:
+            # start as a temporary user; on cart return, convert (new account) or transfer
+            # (existing one), and a wrong password surfaces there with a clear message.
+            return self._new_temp(buyer, user)
+        return self._remember_permanent(buyer, key, token)
+
+    def _new_temp(self, buyer: Buyer, user: ProcurementUser) -> PipoLogin:
+        temp = self.client.create_temp_user(buyer.storefront_id)
+        token = self.client.login(temp.username, temp.password, buyer.storefront_id)
+        self._record(
+            buyer.id,
+            temp.id,
+            {
+                "kind": "temp",
+                "user_key": self._account_key(buyer, user),
+                "username": temp.username,
+                "password": self.encryptor.encrypt(temp.password),
+            },
+        )
+        return PipoLogin(token=token, user_id=temp.id, is_temp=True)
+
+    # -- cart return ---------------------------------------------------------------------
+
+    def settle(self, buyer: Buyer, user: ProcurementUser, login: PipoLogin) -> PipoLogin:
+        """Make a temporary user's designs permanent before they go into a cart.
+
+        ``per_user`` and ``shared``: convert the temporary user into the derived account, or
+        transfer into it when it exists already. ``guest`` users stay temporary.
+        """
+        if not login.is_temp or buyer.user_policy == "guest":
+            return login
+        key = self._account_key(buyer, user)
+        username, password = self._derived(buyer, key)
+        try:
+            self.client.convert_user(
+                login.token,
+                username=username,
+                password=password,
+                email=user.email or f"{username}@punchout.invalid",
+                first_name=user.first_name or "Procurement",
+                last_name=user.last_name or "User",
+            )
+        except DuplicateUserName:
+            log.info("buyer %s: account exists already, transferring temporary user", buyer.id)
+            self.client.transfer_user(login.token, username=username, password=password)
+        except DuplicateEmail as exc:
+            raise IdentityError(
+                "A storefront account with your email address exists already, so your designs "
+                "cannot be linked to it automatically. Please ask the supplier to link your "
+                "account; your designs are kept.",
+                f"buyer {buyer.id}: PIPO refused to convert: duplicate email {user.email!r} "
+                f"(link the user with `punchout users link`)",
+            ) from exc
+        return self._remember_permanent(buyer, key, login.token)
+
+    # -- later logins (edit, inspect, orders) ---------------------------------------------
+
+    def login_as(self, buyer: Buyer, user_id: int) -> PipoLogin:
+        """Log in again as a PIPO user the connector handed out earlier."""
+        record = self.store.get(self.store.key("user", buyer.id, str(user_id)))
+        if not isinstance(record, dict):
+            raise IdentityError(
+                "This item does not belong to a known storefront user.",
+                f"buyer {buyer.id}: PIPO user {user_id} is not in the user directory",
+            )
+        if record.get("kind") == "temp":
+            username = str(record["username"])
+            password = self.encryptor.decrypt(str(record["password"]))
+            is_temp = True
+        elif record.get("kind") == "linked":
+            username = str(record["username"])
+            password = self.encryptor.decrypt(str(record["password"]))
+            is_temp = False
+        else:
+            username, password = self._derived(buyer, str(record["user_key"]))
+            is_temp = False
+        try:
+            token = self.client.login(username, password, buyer.storefront_id)
+        except (AuthenticationFailed, NotFound) as exc:
+            raise IdentityError(
+                "The storefront account for this item cannot be opened any more.",
+                f"buyer {buyer.id}: login as PIPO user {user_id} failed: {exc}",
+            ) from exc
+        return PipoLogin(token=token, user_id=user_id, is_temp=is_temp)
+
+    def directory_entry(self, buyer_id: str, user_id: int) -> dict[str, Any] | None:
+        record = self.store.get(self.store.key("user", buyer_id, str(user_id)))
+        return record if isinstance(record, dict) else None
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _account_key(self, buyer: Buyer, user: ProcurementUser) -> str:
+        return SHARED_USER_KEY if buyer.user_policy == "shared" else user.key
+
+    def _derived(self, buyer: Buyer, key: str) -> tuple[str, str]:
+        return (
+            derive_username(buyer.id, key),
+            derive_user_password(self.master_key, buyer.id, key),
+        )
+
+    def _remember_permanent(self, buyer: Buyer, key: str, token: str) -> PipoLogin:
+        info = self.client.user_info(token)
+        self._record(buyer.id, info.id, {"kind": "derived", "user_key": key})
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+        self.store.put_permanent(self.store.key("account", buyer.id, digest), info.id)
+        return PipoLogin(token=token, user_id=info.id, is_temp=False)
+
+    def _record(self, buyer_id: str, user_id: int, record: dict[str, Any]) -> None:
+        self.store.put_permanent(self.store.key("user", buyer_id, str(user_id)), record)
+
+
+__all__ = [
+    "Accounts",
+    "IdentityError",
+    "PipoLogin",
+    "PrintNowError",
+    "ProcurementUser",
+    "TokenInvalid",
+    "identify_user",
+]

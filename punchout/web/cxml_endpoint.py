@@ -1,0 +1,153 @@
+"""The one cXML endpoint: ``POST /cxml``, dispatching on the request type.
+
+Every answer is a well-formed cXML Response with a Status, whatever goes wrong: an oversized
+body gets 413, an unparseable one 400 naming the problem, unknown credentials 401 (never
+saying which part failed), a request type the connector does not handle 501. The HTTP status
+mirrors the cXML one, as buyers' systems look at either.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from flask import Blueprint, Response, request
+
+from punchout.buyers import Buyer, authenticate
+from punchout.cxml import build
+from punchout.cxml.model import Credential, PunchOutSetupRequest, Request
+from punchout.cxml.parse import MalformedDocument, PayloadTooLarge, parse_xml
+from punchout.cxml.read import InvalidRequest, read_request
+from punchout.identity import identify_user
+from punchout.setup_flow import ReturnedLine, SetupIntent, SetupRefused, start_punchout
+from punchout.web.context import connector
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("cxml", __name__)
+
+CXML_CONTENT_TYPE = "text/xml; charset=UTF-8"
+
+#: The transactions this endpoint handles, as announced in the ProfileResponse.
+TRANSACTIONS = ("PunchOutSetupRequest",)
+
+
+def cxml_response(document: bytes, status: int) -> Response:
+    response = Response(document, status=status, content_type=CXML_CONTENT_TYPE)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def status_response(code: int, message: str = "") -> Response:
+    """A cXML Response carrying only a Status, with the same HTTP status."""
+    http = code if 200 <= code < 600 and code != 560 else 503
+    return cxml_response(build.response(code, message), http)
+
+
+@bp.post("/cxml")
+def cxml() -> Response:
+    c = connector()
+    body = request.get_data(cache=False)
+    try:
+        root = parse_xml(body, max_bytes=c.settings.max_body_bytes)
+        req = read_request(root)
+    except PayloadTooLarge:
+        log.warning("cXML request refused: body of %d bytes is too large", len(body))
+        return status_response(413, "The document is larger than this endpoint accepts.")
+    except (MalformedDocument, InvalidRequest) as exc:
+        log.warning("cXML request refused: %s", exc)
+        return status_response(400, str(exc))
+    buyer = _authenticate(req)
+    if buyer is None:
+        return status_response(401, "The credentials were not recognised.")
+    if req.kind == "ProfileRequest":
+        return cxml_response(build.profile_response(_transactions()), 200)
+    if req.kind == "PunchOutSetupRequest":
+        assert isinstance(req.body, PunchOutSetupRequest)
+        return _setup(buyer, req, req.body, body)
+    log.info("buyer %s: %s is not supported", buyer.id, req.kind)
+    return status_response(501, f"{req.kind} is not supported by this supplier.")
+
+
+def _transactions() -> list[tuple[str, str]]:
+    c = connector()
+    return [(name, c.url("/cxml")) for name in TRANSACTIONS]
+
+
+def _authenticate(req: Request) -> Buyer | None:
+    """The buyer whose From credential and shared secret match, in constant time."""
+    c = connector()
+    header = req.header
+    buyer = c.registry.find_by_credentials(
+        (cr.domain, cr.identity) for cr in header.from_credentials
+    )
+    secret = _shared_secret(header.sender_credentials) or _shared_secret(header.from_credentials)
+    if buyer is None or "cxml" not in buyer.protocols:
+        log.warning("cXML request from unknown credentials %s", _named(header.from_credentials))
+        return None
+    if not authenticate(buyer, secret, now=None):
+        log.warning("buyer %s: wrong or missing shared secret", buyer.id)
+        return None
+    return buyer
+
+
+def _shared_secret(credentials: Sequence[Credential]) -> str:
+    return next((cr.shared_secret for cr in credentials if cr.shared_secret), "")
+
+
+def _named(credentials: Sequence[Credential]) -> str:
+    return ", ".join(f"{cr.domain}:{cr.identity}" for cr in credentials) or "(none)"
+
+
+def _setup(buyer: Buyer, req: Request, setup: PunchOutSetupRequest, body: bytes) -> Response:
+    c = connector()
+    replay = c.sessions.replayed_setup(buyer.id, req.payload_id, body)
+    if replay.answer is not None:
+        log.info("buyer %s: replayed setup %s answered as before", buyer.id, req.payload_id)
+        return cxml_response(replay.answer, 200)
+    if replay.conflict:
+        return status_response(
+            409, "This payloadID was used before with a different document; use a new one."
+        )
+    if setup.operation not in {"create", "edit", "inspect"}:
+        return status_response(501, f"The operation {setup.operation!r} is not supported.")
+    buyer_conf = buyer
+    user = identify_user(
+        buyer_conf.identity_chain,
+        setup.extrinsics,
+        contact_email=setup.contact_email,
+        contact_name=setup.contact_name,
+    )
+    if user is None:
+        return status_response(
+            400,
+            "The request does not say who the user is: send the user's e-mail in a UserEmail "
+            "extrinsic or a Contact.",
+        )
+    intent = SetupIntent(
+        protocol="cxml",
+        operation=setup.operation,
+        user=user,
+        return_url=setup.browser_form_post,
+        return_target=setup.extrinsics.get("ReturnFrame", ""),
+        buyer_cookie=setup.buyer_cookie,
+        buyer_credentials=tuple((cr.domain, cr.identity) for cr in req.header.from_credentials),
+        supplier_credentials=tuple((cr.domain, cr.identity) for cr in req.header.to_credentials),
+        returned_lines=[
+            ReturnedLine(
+                line_number=item.line_number or n,
+                supplier_part_id=item.supplier_part_id,
+                supplier_part_auxiliary_id=item.supplier_part_auxiliary_id,
+                quantity=str(item.quantity),
+            )
+            for n, item in enumerate(setup.items, start=1)
+        ],
+    )
+    try:
+        start_url = start_punchout(c, buyer, intent)
+    except SetupRefused as exc:
+        log.warning("buyer %s: setup refused (%d): %s", buyer.id, exc.status, exc.reason)
+        return status_response(exc.status, exc.message)
+    answer = build.punchout_setup_response(start_url)
+    c.sessions.remember_setup(buyer.id, req.payload_id, body, answer)
+    return cxml_response(answer, 200)

@@ -1,0 +1,312 @@
+"""The browser side of a punch-out: StartPage, cart review and the cart's trip back.
+
+``GET /start/<token>`` redeems the one-time StartPage token, binds the browser to the session
+(:mod:`punchout.web.binding`) and sends it on to the storefront. The storefront sends the user
+back to ``/cart/<session>``, where they pick the designs to return. ``POST /cart/<session>``
+deletes a design, returns the cart or cancels; the cart leaves as an auto-submitting form to
+the buyer's BrowserFormPost URL (cXML) or HOOK_URL (OCI).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+from typing import TypeVar
+from urllib.parse import quote
+
+from flask import Blueprint, abort, redirect, render_template, request
+from werkzeug.wrappers import Response as BaseResponse
+
+from punchout.buyers import Buyer
+from punchout.cart import Cart, Selection, build_cart
+from punchout.connector import Connector
+from punchout.identity import IdentityError, PipoLogin, ProcurementUser
+from punchout.pricebook import CartRejected, Unpriced
+from punchout.printnow import PrintNowError, Project, TokenInvalid
+from punchout.sessions import PunchoutSession
+from punchout.web import delivery
+from punchout.web.context import binding, connector, page
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("pages", __name__)
+
+T = TypeVar("T")
+
+#: Largest quantity a user can put on one cart line.
+MAX_QUANTITY = Decimal(1_000_000)
+
+
+@bp.get("/start/<token>")
+def start(token: str) -> BaseResponse:
+    c = connector()
+    session_id = c.sessions.redeem_start_token(token)
+    session = c.sessions.load(session_id) if session_id else None
+    if session is None:
+        log.info("start page refused: unknown, used or expired token")
+        return page(
+            "This punch-out link has expired",
+            "Punch-out links work once and only for a few minutes. Please go back to your "
+            "procurement system and start the punch-out again.",
+            status=410,
+        )
+    if session.operation == "inspect":
+        target = c.url(f"/cart/{session.id}")
+    else:
+        target = storefront_url(c, session)
+    response = redirect(target, code=303)
+    binding().bind(request, response, session.id)
+    log.info(
+        "session %s started (buyer %s, %s)", session.id[:8], session.buyer_id, session.operation
+    )
+    return response
+
+
+def storefront_url(c: Connector, session: PunchoutSession) -> str:
+    """Where the user designs: the configured template, filled in and URL-encoded."""
+    template = c.settings.storefront_url_template or (
+        c.settings.printnow_url
+        + "/storefront/{storefront_id}?token={token}&return_url={return_url}"
+    )
+    return template.format(
+        token=quote(session.pipo_token, safe=""),
+        storefront_id=session.storefront_id,
+        return_url=quote(c.url(f"/cart/{session.id}"), safe=""),
+    )
+
+
+@dataclass
+class _Open:
+    """A session the current browser may use, with its buyer."""
+
+    session: PunchoutSession
+    buyer: Buyer
+
+
+def _open(session_id: str) -> _Open | BaseResponse:
+    c = connector()
+    if not binding().allows(request, session_id):
+        return page(
+            "This punch-out is not open in this browser",
+            "Please start the punch-out again from your procurement system.",
+            status=403,
+        )
+    session = c.sessions.load(session_id)
+    buyer = c.buyer(session.buyer_id) if session else None
+    if session is None or buyer is None:
+        return page(
+            "This punch-out session has ended",
+            "Sessions end when the cart is returned or after a period without activity. "
+            "Please start the punch-out again from your procurement system; your saved "
+            "designs are kept.",
+            status=410,
+        )
+    return _Open(session, buyer)
+
+
+def _with_login(opened: _Open, call: Callable[[str], T]) -> T:
+    """Run a PIPO call with the session's token, logging in again once if it expired."""
+    try:
+        return call(opened.session.pipo_token)
+    except TokenInvalid:
+        c = connector()
+        login = c.accounts.login_as(opened.buyer, opened.session.customer_id)
+        opened.session = replace(opened.session, pipo_token=login.token)
+        c.sessions.save(opened.session)
+        return call(login.token)
+
+
+@bp.get("/cart/<session_id>")
+def cart(session_id: str) -> BaseResponse | str:
+    opened = _open(session_id)
+    if not isinstance(opened, _Open):
+        return opened
+    try:
+        projects = _with_login(opened, connector().client.list_projects)
+    except (PrintNowError, IdentityError) as exc:
+        return _storefront_unavailable(opened, exc)
+    return _render_cart(opened, projects)
+
+
+def _render_cart(opened: _Open, projects: list[Project], error: str = "") -> str:
+    c = connector()
+    session = opened.session
+    restored = {item.project_id: item.quantity for item in session.restored_items}
+    rows = []
+    for project in projects:
+        is_new = project.id not in session.known_project_ids
+        quantity = restored.get(project.id, "1")
+        try:
+            line = c.pricebook.price(
+                opened.buyer.price_book, project.external_id, Decimal(quantity)
+            )
+            price, currency = line.unit_price, line.currency
+        except Unpriced:
+            price, currency = None, ""
+        rows.append(
+            {
+                "project": project,
+                "project_id": project.id,
+                "selected": is_new or project.id in restored,
+                "is_new": is_new,
+                "quantity": quantity,
+                "unit_price": price,
+                "currency": currency,
+            }
+        )
+    rows.sort(key=lambda r: (not r["selected"], -int(str(r["project_id"]))))
+    return render_template(
+        "cart.html",
+        session=session,
+        rows=rows,
+        read_only=session.operation == "inspect",
+        storefront=storefront_url(c, session),
+        error=error,
+    )
+
+
+@bp.post("/cart/<session_id>")
+def cart_action(session_id: str) -> BaseResponse | str | tuple[str, int]:
+    opened = _open(session_id)
+    if not isinstance(opened, _Open):
+        return opened
+    session = opened.session
+    sent = request.form.get("form_token", "")
+    if not session.form_token or not secrets.compare_digest(sent, session.form_token):
+        log.warning("session %s: cart form without a valid form token", session.id[:8])
+        abort(400)
+    action = request.form.get("action", "")
+    c = connector()
+    try:
+        if action.startswith("delete:") and session.operation != "inspect":
+            project_id = _int(action.removeprefix("delete:"))
+            _with_login(opened, lambda token: c.client.delete_project(token, project_id))
+            log.info("session %s: project %s deleted", session.id[:8], project_id)
+            return redirect(c.url(f"/cart/{session.id}"), code=303)
+        if action == "return" and session.operation != "inspect":
+            return _return_cart(opened)
+        if action in {"cancel", "return"}:
+            return _return_original(opened)
+    except (PrintNowError, IdentityError) as exc:
+        return _storefront_unavailable(opened, exc)
+    abort(400)
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        abort(400)
+
+
+def _quantities(project_ids: list[int]) -> dict[int, Decimal] | str:
+    """The quantity typed for each selected project, or a message saying what is wrong."""
+    result = {}
+    for project_id in project_ids:
+        raw = request.form.get(f"quantity-{project_id}", "1").strip()
+        try:
+            quantity = Decimal(raw)
+        except InvalidOperation:
+            return f"“{raw}” is not a quantity. Please enter a whole number."
+        if quantity != quantity.to_integral_value() or not 1 <= quantity <= MAX_QUANTITY:
+            return f"Quantities must be whole numbers from 1 to {MAX_QUANTITY:,}."
+        result[project_id] = quantity
+    return result
+
+
+def _return_cart(opened: _Open) -> BaseResponse | str | tuple[str, int]:
+    c = connector()
+    session, buyer = opened.session, opened.buyer
+    selected = [_int(v) for v in request.form.getlist("project")]
+    quantities = _quantities(selected)
+    if isinstance(quantities, str):
+        listed = _with_login(opened, c.client.list_projects)
+        return _render_cart(opened, listed, error=quantities), 400
+    user = ProcurementUser(
+        key=session.user_key,
+        email=session.user_email,
+        first_name=session.user_first_name,
+        last_name=session.user_last_name,
+    )
+    if session.is_temp and selected:
+        settled = c.accounts.settle(
+            buyer, user, PipoLogin(session.pipo_token, session.customer_id, True)
+        )
+        opened.session = session = replace(
+            session, pipo_token=settled.token, customer_id=settled.user_id, is_temp=settled.is_temp
+        )
+        c.sessions.save(session)
+    projects = {p.id: p for p in _with_login(opened, c.client.list_projects)}
+    missing = [pid for pid in selected if pid not in projects]
+    if missing:
+        return _render_cart(
+            opened,
+            list(projects.values()),
+            error="Some of the designs you picked no longer exist. Please check the cart.",
+        ), 409
+    selections = [Selection(projects[pid], quantities[pid]) for pid in selected]
+    return _deliver(opened, selections, "return")
+
+
+def _return_original(opened: _Open) -> BaseResponse | str | tuple[str, int]:
+    """Cancel (or return an inspected cart): the cart as the buyer sent it, or an empty one."""
+    c = connector()
+    session = opened.session
+    if not session.restored_items:
+        return _deliver(opened, [], "cancel")
+    projects = {p.id: p for p in _with_login(opened, c.client.list_projects)}
+    selections = [
+        Selection(projects[item.project_id], Decimal(item.quantity))
+        for item in session.restored_items
+        if item.project_id in projects
+    ]
+    return _deliver(opened, selections, "cancel")
+
+
+def _deliver(
+    opened: _Open, selections: list[Selection], why: str
+) -> BaseResponse | str | tuple[str, int]:
+    c = connector()
+    session, buyer = opened.session, opened.buyer
+    try:
+        cart: Cart | None = (
+            build_cart(c.pricebook, buyer, session.customer_id, selections, c.reference_key)
+            if selections
+            else None
+        )
+    except (Unpriced, CartRejected) as exc:
+        log.error("session %s: cart refused, not sent: %s", session.id[:8], exc)
+        projects = _with_login(opened, c.client.list_projects)
+        return _render_cart(
+            opened,
+            projects,
+            error="This cart cannot be sent because a price is missing or the totals do not "
+            "add up. Nothing was sent to your procurement system. The supplier has been "
+            "told; you can remove the item or try again later.",
+        ), 422
+    response = delivery.deliver(c, session, buyer, cart)
+    c.sessions.end(session.id)
+    log.info(
+        "session %s: cart %s with %d line(s) sent to buyer %s",
+        session.id[:8],
+        "returned" if why == "return" else "cancelled",
+        len(cart.lines) if cart else 0,
+        buyer.id,
+    )
+    return response
+
+
+def _storefront_unavailable(opened: _Open, exc: Exception) -> BaseResponse:
+    if isinstance(exc, IdentityError):
+        log.error("session %s: %s", opened.session.id[:8], exc.reason)
+        return page("Your storefront account needs the supplier", exc.message, status=409)
+    log.error("session %s: PrintNow call failed: %s", opened.session.id[:8], exc)
+    return page(
+        "The storefront is unavailable",
+        "The print storefront is not answering right now. Your designs are safe; please try "
+        "again in a few minutes.",
+        status=503,
+    )
