@@ -363,3 +363,32 @@ def test_fault_switch_drop_and_slow(client: PrintNowClient, live_sandbox: LiveSa
     )
     with pytest.raises(PrintNowTimeout):
         impatient.create_temp_user(SF)
+
+
+def test_seed_workflow_with_a_design_saved_in_the_storefront(
+    client: PrintNowClient, live_sandbox: LiveSandbox
+) -> None:
+    """The seeds' PIPO workflow: temp user, storefront design, order, process, convert."""
+    from urllib.parse import quote
+
+    from tests.buyer_side import Browser
+
+    temp = client.create_temp_user(SF)
+    token = client.login(temp.username, temp.password, SF)
+    browser = Browser()
+    browser.get(
+        f"{live_sandbox.url}/storefront/{SF}?token={quote(token)}"
+        f"&return_url={quote('https://buyer.example/back')}"
+    )
+    assert browser.design(name_on_card="Jane Smith").status_code == 200
+    (project,) = client.list_projects(token)
+    assert project.fields["name_on_card"] == "Jane Smith"
+    order_id = client.create_order(token, [project.id], "PO-77")
+    client.process_order(token, order_id)
+    client.convert_user(
+        token, username="jane.smith", password="Seed-flow-1!", email="jane.smith@example.com",
+        first_name="Jane", last_name="Smith",
+    )  # fmt: skip
+    assert client.get_order(order_id).customer_id == temp.id
+    client.logout(token)
+    assert client.is_logged_in(token) is False
