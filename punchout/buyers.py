@@ -85,6 +85,8 @@ class Buyer:
     operations: tuple[str, ...] = OPERATIONS
     identity_chain: tuple[str, ...] = DEFAULT_IDENTITY_CHAIN
     price_tolerance: str = "0.00"
+    #: Accept plain-http return URLs on the allowed hosts (buyers' test systems only).
+    allow_http_return: bool = False
     oci: OciSettings = field(default_factory=OciSettings)
 
 
@@ -178,7 +180,8 @@ def authenticate(buyer: Buyer | None, secret: str, now: datetime | None = None) 
 
 
 def return_host_allowed(buyer: Buyer, url: str) -> bool:
-    """Whether carts may go to ``url``: https (http only to loopback) on an allowed host.
+    """Whether carts may go to ``url``: https on an allowed host (http only to loopback, or
+    when the buyer has ``allow_http_return`` for a test system).
 
     Allowed hosts are exact names or ``*.example.com`` for any subdomain of example.com.
     """
@@ -189,7 +192,7 @@ def return_host_allowed(buyer: Buyer, url: str) -> bool:
         return False
     if not host or parts.scheme not in ("http", "https"):
         return False
-    if parts.scheme == "http" and not _is_loopback(host):
+    if parts.scheme == "http" and not (_is_loopback(host) or buyer.allow_http_return):
         return False
     for allowed in buyer.return_hosts:
         allowed = allowed.lower().strip()
@@ -253,6 +256,9 @@ def _buyer(buyer_id: str, raw: Any, problems: list[str]) -> Buyer | None:
     enabled = raw.get("enabled", True)
     if not isinstance(enabled, bool):
         problems.append(f"{where}.enabled must be true or false")
+    allow_http = raw.get("allow_http_return", False)
+    if not isinstance(allow_http, bool):
+        problems.append(f"{where}.allow_http_return must be true or false")
     protocols = texts("protocols", ("cxml",), PROTOCOLS)
     credentials = _credentials(raw.get("credentials", []), where, problems)
     secrets = _secrets(raw.get("secrets", []), where, problems)
@@ -276,6 +282,7 @@ def _buyer(buyer_id: str, raw: Any, problems: list[str]) -> Buyer | None:
         operations=texts("operations", OPERATIONS, OPERATIONS),
         identity_chain=texts("identity_chain", DEFAULT_IDENTITY_CHAIN),
         price_tolerance=text("price_tolerance", "0.00"),
+        allow_http_return=bool(allow_http),
         oci=oci,
     )
     for source in buyer.identity_chain:

@@ -47,6 +47,8 @@ log = logging.getLogger(__name__)
 
 #: The identity used for the one account of a ``shared`` buyer.
 SHARED_USER_KEY = "*shared*"
+#: The user of a request that names none (accepted for shared and guest buyers only).
+ANONYMOUS_USER = "*anonymous*"
 
 
 class IdentityError(Exception):

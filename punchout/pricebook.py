@@ -110,6 +110,19 @@ class PriceBook:
             price_list = _price_list(str(name), raw, problems)
             if price_list:
                 lists[price_list.name] = price_list
+        for name, raw in raw_lists.items():
+            base = raw.get("extends") if isinstance(raw, dict) else None
+            if base is None or name not in lists:
+                continue
+            parent = lists.get(str(base))
+            if parent is None or isinstance(raw_lists[base].get("extends"), str):
+                problems.append(f"lists.{name}.extends must name a list that extends no other")
+                continue
+            own = lists[name]
+            if own.currency not in ("", parent.currency):
+                problems.append(f"lists.{name} must use the currency of {base}")
+                continue
+            lists[name] = PriceList(name, parent.currency, {**parent.items, **own.items})
         if problems:
             raise PriceBookError(source, problems)
         return cls(lists)
@@ -186,12 +199,14 @@ def _price_list(name: str, raw: Any, problems: list[str]) -> PriceList | None:
         return None
     before = len(problems)
     currency = raw.get("currency")
-    if not isinstance(currency, str) or not _CURRENCY.match(currency):
+    if currency is None and isinstance(raw.get("extends"), str):
+        currency = ""  # filled from the list it extends
+    elif not isinstance(currency, str) or not _CURRENCY.match(currency):
         problems.append(f"{where}.currency must be an ISO 4217 code such as USD")
         currency = ""
     items = {}
     raw_items = raw.get("items", [])
-    if not isinstance(raw_items, list) or not raw_items:
+    if not isinstance(raw_items, list) or (not raw_items and "extends" not in raw):
         problems.append(f"{where} needs [[{where}.items]]")
         raw_items = []
     for n, item in enumerate(raw_items, start=1):

@@ -64,8 +64,13 @@ class LateApp:
 BUYER_SECRET = "welcome-SECRET-1"
 
 
-def buyers_toml(**overrides: Any) -> str:
-    """A registry with the test buyer ``acme`` (cXML; NetworkID AN01000000001)."""
+def buyers_toml(
+    *,
+    credentials: tuple[tuple[str, str], ...] = (("NetworkID", "AN01000000001"),),
+    secret: str = BUYER_SECRET,
+    **overrides: Any,
+) -> str:
+    """A registry with the test buyer ``acme`` (by default cXML from NetworkID AN01000000001)."""
     from punchout.keys import hash_secret
 
     values: dict[str, Any] = {
@@ -82,12 +87,12 @@ def buyers_toml(**overrides: Any) -> str:
     lines = ["[buyers.acme]"]
     for key, value in values.items():
         lines.append(f"{key} = {_toml(value)}")
+    for domain, identity in credentials:
+        lines += ["[[buyers.acme.credentials]]", f"domain = {_toml(domain)}"]
+        lines += [f"identity = {_toml(identity)}"]
     lines += [
-        "[[buyers.acme.credentials]]",
-        'domain = "NetworkID"',
-        'identity = "AN01000000001"',
         "[[buyers.acme.secrets]]",
-        f'hash = "{hash_secret(BUYER_SECRET)}"',
+        f'hash = "{hash_secret(secret)}"',
         "[buyers.acme.oci]",
         'username = "ACME-SAP"',
     ]

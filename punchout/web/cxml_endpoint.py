@@ -18,7 +18,9 @@ from punchout.cxml import build
 from punchout.cxml.model import Credential, PunchOutSetupRequest, Request
 from punchout.cxml.parse import MalformedDocument, PayloadTooLarge, parse_xml
 from punchout.cxml.read import InvalidRequest, read_request
-from punchout.identity import identify_user
+from punchout.identity import ANONYMOUS_USER, ProcurementUser, identify_user
+from punchout.keys import DecryptionError
+from punchout.sessions import Replay
 from punchout.setup_flow import ReturnedLine, SetupIntent, SetupRefused, start_punchout
 from punchout.web.context import connector
 
@@ -101,10 +103,17 @@ def _named(credentials: Sequence[Credential]) -> str:
 
 def _setup(buyer: Buyer, req: Request, setup: PunchOutSetupRequest, body: bytes) -> Response:
     c = connector()
-    replay = c.sessions.replayed_setup(buyer.id, req.payload_id, body)
+    replay = (
+        c.sessions.replayed_setup(buyer.id, req.payload_id, body)
+        if req.payload_id
+        else Replay(seen=False)
+    )
     if replay.answer is not None:
         log.info("buyer %s: replayed setup %s answered as before", buyer.id, req.payload_id)
-        return cxml_response(replay.answer, 200)
+        try:
+            return cxml_response(c.encryptor.decrypt(replay.answer.decode()).encode(), 200)
+        except DecryptionError:
+            log.warning("buyer %s: replay record unreadable; treating as new", buyer.id)
     if replay.conflict:
         return status_response(
             409, "This payloadID was used before with a different document; use a new one."
@@ -118,6 +127,9 @@ def _setup(buyer: Buyer, req: Request, setup: PunchOutSetupRequest, body: bytes)
         contact_email=setup.contact_email,
         contact_name=setup.contact_name,
     )
+    if user is None and buyer.user_policy != "per_user":
+        # One account for the organisation, or a guest: no user identity is needed.
+        user = ProcurementUser(key=ANONYMOUS_USER)
     if user is None:
         return status_response(
             400,
@@ -149,5 +161,9 @@ def _setup(buyer: Buyer, req: Request, setup: PunchOutSetupRequest, body: bytes)
         log.warning("buyer %s: setup refused (%d): %s", buyer.id, exc.status, exc.reason)
         return status_response(exc.status, exc.message)
     answer = build.punchout_setup_response(start_url)
-    c.sessions.remember_setup(buyer.id, req.payload_id, body, answer)
+    # The answer holds a live StartPage URL: it is kept encrypted, as tokens are never
+    # stored in the clear.
+    sealed = c.encryptor.encrypt(answer.decode()).encode()
+    if req.payload_id:
+        c.sessions.remember_setup(buyer.id, req.payload_id, body, sealed)
     return cxml_response(answer, 200)

@@ -128,3 +128,10 @@ def test_a_credential_cannot_belong_to_two_buyers() -> None:
     two = {**one, "name": "B", "credentials": [{"domain": "duns", "identity": "1"}]}
     with pytest.raises(RegistryError, match="also used"):
         BuyerRegistry.from_dict({"buyers": {"a": one, "b": two}})
+
+
+def test_http_returns_only_for_buyers_test_systems() -> None:
+    url = "http://acme.coupahost.com/return"
+    assert not return_host_allowed(registry().get("acme"), url)  # type: ignore[arg-type]
+    test_system = registry(allow_http_return=True).get("acme")
+    assert return_host_allowed(test_system, url)  # type: ignore[arg-type]

@@ -99,3 +99,16 @@ def test_invalid_book_lists_every_problem() -> None:
     text = str(caught.value)
     for words in ("currency", "description", "unit_of_measure", "unspsc", "prices"):
         assert words in text
+
+
+def test_a_buyer_list_extends_another_and_overrides_items(book: PriceBook) -> None:
+    assert book.price("acme", "BC-STD-85x55", Decimal(1)).unit_price == Decimal("40.00")
+    assert book.price("acme", "BN-RU-850", Decimal(1)).unit_price == Decimal("99.00")
+    assert book.currency("acme") == "USD"
+    with pytest.raises(PriceBookError, match="currency of standard"):
+        PriceBook.from_dict(
+            {"lists": {"standard": {"currency": "USD", "items": [
+                {"template": "A", "description": "a", "unit_of_measure": "EA",
+                 "unspsc": "82121500", "prices": {"1": "1"}}]},
+                "other": {"extends": "standard", "currency": "EUR"}}}
+        )  # fmt: skip
