@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from punchout.connector import Connector
+from punchout.orders import OrderDesk
 from punchout.printnow import PrintNowClient
 from punchout.settings import Settings, load_settings
 from punchout.store import Store, connect_redis
@@ -46,6 +47,7 @@ def create_app(
     app.extensions["punchout.store"] = store
     app.extensions["punchout.printnow"] = connector.client
     app.extensions["punchout.connector"] = connector
+    app.extensions["punchout.orders"] = OrderDesk(connector)
     app.extensions["punchout.binding"] = Binding(
         settings.secret_key, max_age=settings.session_ttl_seconds * 4
     )

@@ -85,6 +85,9 @@ class Buyer:
     operations: tuple[str, ...] = OPERATIONS
     identity_chain: tuple[str, ...] = DEFAULT_IDENTITY_CHAIN
     price_tolerance: str = "0.00"
+    #: An OrderRequest quantity that differs from the cart's: "reprice" (accept it at the
+    #: price book's price for that quantity) or "reject" (answer 400 naming the line).
+    quantity_changes: str = "reprice"
     #: Accept plain-http return URLs on the allowed hosts (buyers' test systems only).
     allow_http_return: bool = False
     oci: OciSettings = field(default_factory=OciSettings)
@@ -283,6 +286,7 @@ def _buyer(buyer_id: str, raw: Any, problems: list[str]) -> Buyer | None:
         identity_chain=texts("identity_chain", DEFAULT_IDENTITY_CHAIN),
         price_tolerance=text("price_tolerance", "0.00"),
         allow_http_return=bool(allow_http),
+        quantity_changes=choice("quantity_changes", "reprice", ("reprice", "reject")),
         oci=oci,
     )
     for source in buyer.identity_chain:

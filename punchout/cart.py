@@ -10,6 +10,7 @@ not add up, so such a cart is never sent.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,6 +22,7 @@ from punchout.pricebook import PriceBook, PricedCart, price_cart
 from punchout.printnow import Project
 from punchout.references import make_reference
 from punchout.sessions import PunchoutSession
+from punchout.store import Store
 
 
 @dataclass(frozen=True)
@@ -135,3 +137,22 @@ def cart_field(buyer: Buyer, document: bytes) -> tuple[str, str]:
     if buyer.cart_field == "cXML-urlencoded":
         return "cXML-urlencoded", cxml_urlencoded(document)
     return "cXML-base64", cxml_base64(document)
+
+
+def offer_key(store: Store, buyer_id: str, reference: str) -> str:
+    return store.key("offer", buyer_id, reference)
+
+
+def remember_offers(store: Store, buyer_id: str, cart: Cart, ttl: int) -> None:
+    """Keep what each line was offered at, so the purchase order can be reconciled later."""
+    pipe = store.redis.pipeline(transaction=False)
+    for line in cart.lines:
+        record = {
+            "template": line.supplier_part_id,
+            "quantity": str(line.quantity),
+            "unit_price": str(line.unit_price),
+            "currency": line.currency,
+            "unit_of_measure": line.unit_of_measure,
+        }
+        pipe.set(offer_key(store, buyer_id, line.reference), json.dumps(record), ex=ttl)
+    pipe.execute()

@@ -195,6 +195,29 @@ class Accounts:
             ) from exc
         return self._remember_permanent(buyer, key, login.token)
 
+    def settle_for_order(self, buyer: Buyer, login: PipoLogin) -> PipoLogin:
+        """Before an order: a temporary (guest) user's designs move to a permanent account.
+
+        PrintNow orders belong to permanent customers. The account is derived from the
+        temporary user's id, so a retried order converts or transfers into the same one.
+        """
+        if not login.is_temp:
+            return login
+        key = f"guest-order:{login.user_id}"
+        username, password = self._derived(buyer, key)
+        try:
+            self.client.convert_user(
+                login.token,
+                username=username,
+                password=password,
+                email=f"{username}@punchout.invalid",
+                first_name="Procurement",
+                last_name="Guest",
+            )
+        except DuplicateUserName:
+            self.client.transfer_user(login.token, username=username, password=password)
+        return self._remember_permanent(buyer, key, login.token)
+
     # -- later logins (edit, inspect, orders) ---------------------------------------------
 
     def login_as(self, buyer: Buyer, user_id: int) -> PipoLogin:

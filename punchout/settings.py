@@ -52,6 +52,11 @@ class Settings:
     max_body_bytes: int
     buyers_file: str
     pricebook_file: str
+    order_budget_seconds: float
+    order_cancel_status: str
+    audit_days: int
+    offer_days: int
+    max_attachment_bytes: int
     sandbox_token_idle_seconds: int
     sandbox_merge_seconds: float
     redis_url: str
@@ -144,12 +149,19 @@ def load_settings(
         "start_token_ttl_seconds",
         "max_body_bytes",
         "sandbox_token_idle_seconds",
+        "audit_days",
+        "offer_days",
+        "max_attachment_bytes",
     ):
         if int(values[name]) <= 0:
             problems.append(f"{name} must be a positive number, not {values[name]}")
     for name in ("printnow_connect_timeout", "printnow_read_timeout"):
         if float(values[name]) <= 0:
             problems.append(f"{name} must be a positive number of seconds, not {values[name]}")
+    if not 5 <= float(values["order_budget_seconds"]) <= 55:
+        problems.append("order_budget_seconds must be between 5 and 55 (buyers wait 60 s)")
+    if not str(values["order_cancel_status"]).strip():
+        problems.append("order_cancel_status must name a PrintNow order status")
     if int(values["printnow_retries"]) < 0:
         problems.append("printnow_retries must be 0 or more")
 

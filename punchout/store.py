@@ -68,6 +68,26 @@ class Store:
         """Delete keys; returns how many existed."""
         return int(self.redis.delete(*keys)) if keys else 0
 
+    def append(self, key: str, value: Any, ttl: int) -> None:
+        """Append ``value`` to the list at ``key`` and slide its expiry, in one round trip."""
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.rpush(key, _dump(value))
+        pipe.expire(key, _check_ttl(ttl))
+        pipe.execute()
+
+    def items(self, key: str) -> list[Any]:
+        """Every value of the list at ``key``, oldest first."""
+        return [_load(raw) for raw in self.redis.lrange(key, 0, -1)]
+
+    def keys(self, kind: str, *parts: str | int) -> list[str]:
+        """Keys under ``kind`` (and leading ``parts``), found with SCAN, sorted."""
+        pattern = self.key(kind, *parts) + ":*"
+        return sorted(str(k) for k in self.redis.scan_iter(match=pattern, count=500))
+
+    def lock(self, key: str, *, timeout: float, wait: float) -> Any:
+        """A Redis lock (redis-py's, released by token) held at most ``timeout`` seconds."""
+        return self.redis.lock(key, timeout=timeout, blocking_timeout=wait)
+
     def ping(self) -> bool:
         """True when Redis answers."""
         return bool(self.redis.ping())

@@ -236,3 +236,84 @@ class Browser:
             assert re.fullmatch(r"[\x20-\x7e\s]*", value), "cXML-urlencoded must be ASCII"
             document = value.encode("ascii")
         return ReturnedCart(form.get("action"), form.get("target"), name, document)
+
+
+def order_request(
+    buyer: BuyerIdentity,
+    cart: ReturnedCart,
+    *,
+    order_id: str = "PO-1001",
+    payload_id: str | None = None,
+    order_type: str = "new",
+    secret: str | None = None,
+    changes: dict[int, dict[str, str]] | None = None,
+) -> bytes:
+    """An OrderRequest built from a returned cart the way Coupa and Ariba build one: each
+    ItemIn copied to an ItemOut (ItemID and ItemDetail as they came), with the PO's header.
+    ``changes`` edits a line (1-based): ``quantity``, ``price``, ``currency`` or ``aux``.
+    """
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    root = etree.fromstring(cart.document, parser)
+    currency = "USD"
+    total = Decimal(0)
+    items = []
+    for n, item_in in enumerate(root.iterfind("Message/PunchOutOrderMessage/ItemIn"), start=1):
+        change = (changes or {}).get(n, {})
+        item_id = etree.fromstring(etree.tostring(item_in.find("ItemID")), parser)
+        detail = etree.fromstring(etree.tostring(item_in.find("ItemDetail")), parser)
+        money = detail.find("UnitPrice/Money")
+        if "price" in change:
+            money.text = change["price"]
+        if "currency" in change:
+            money.set("currency", change["currency"])
+        if "aux" in change:
+            item_id.find("SupplierPartAuxiliaryID").text = change["aux"]
+        currency = money.get("currency")
+        quantity = change.get("quantity", item_in.get("quantity"))
+        total += Decimal(money.text) * Decimal(quantity)
+        items.append(
+            f'<ItemOut quantity="{quantity}" lineNumber="{n}" '
+            f'requestedDeliveryDate="2026-12-01">'
+            + etree.tostring(item_id, encoding="unicode")
+            + etree.tostring(detail, encoding="unicode")
+            + '<ShipTo><Address addressID="HQ"><Name xml:lang="en">Acme HQ</Name>'
+            "</Address></ShipTo>"
+            '<Distribution><Accounting name="default"><Segment type="CostCenter" id="4711"'
+            ' description="Marketing"/></Accounting><Charge><Money currency="'
+            + currency
+            + f'">{Decimal(money.text) * Decimal(quantity)}</Money></Charge></Distribution>'
+            "<Comments>Please deliver to reception.</Comments>"
+            "</ItemOut>"
+        )
+    reference = ""
+    if order_type != "new":
+        reference = '<DocumentReference payloadID="1.po@buyer.example"/>'
+    shared = buyer.secret if secret is None else secret
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+{DOCTYPE}
+<cXML payloadID="{payload_id or order_id + "." + order_type + "@buyer.example"}"
+      timestamp="2026-11-22T11:00:00Z" xml:lang="en-US">
+  <Header>
+    <From><Credential domain="{buyer.domain}">
+      <Identity>{buyer.identity}</Identity></Credential></From>
+    <To><Credential domain="{buyer.supplier_domain}">
+      <Identity>{buyer.supplier_identity}</Identity></Credential></To>
+    <Sender><Credential domain="{buyer.domain}"><Identity>{buyer.identity}</Identity>
+      <SharedSecret>{html.escape(shared)}</SharedSecret></Credential>
+      <UserAgent>Coupa Procurement 1.0</UserAgent></Sender>
+  </Header>
+  <Request deploymentMode="production">
+    <OrderRequest>
+      <OrderRequestHeader orderID="{order_id}" orderDate="2026-11-22T11:00:00Z"
+                          type="{order_type}">
+        <Total><Money currency="{currency}">{total}</Money></Total>
+        <ShipTo><Address addressID="HQ"><Name xml:lang="en">Acme HQ</Name></Address></ShipTo>
+        <BillTo><Address addressID="AP"><Name xml:lang="en">Acme AP</Name></Address></BillTo>
+        <Contact role="endUser"><Name xml:lang="en">Jane Doe</Name>
+          <Email>jane.doe@buyer.example</Email></Contact>
+        {reference}
+      </OrderRequestHeader>
+      {"".join(items)}
+    </OrderRequest>
+  </Request>
+</cXML>""".encode()

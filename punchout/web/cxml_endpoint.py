@@ -11,18 +11,25 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
 from punchout.buyers import Buyer, authenticate
 from punchout.cxml import build
-from punchout.cxml.model import Credential, PunchOutSetupRequest, Request
+from punchout.cxml.model import Credential, OrderRequest, PunchOutSetupRequest, Request
 from punchout.cxml.parse import MalformedDocument, PayloadTooLarge, parse_xml
 from punchout.cxml.read import InvalidRequest, read_request
 from punchout.identity import ANONYMOUS_USER, ProcurementUser, identify_user
 from punchout.keys import DecryptionError
+from punchout.orders import Attachment, OrderDesk
 from punchout.sessions import Replay
 from punchout.setup_flow import ReturnedLine, SetupIntent, SetupRefused, start_punchout
 from punchout.web.context import connector
+from punchout.web.multipart import (
+    AttachmentTooLarge,
+    BadMultipart,
+    is_related,
+    split_related,
+)
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +38,7 @@ bp = Blueprint("cxml", __name__)
 CXML_CONTENT_TYPE = "text/xml; charset=UTF-8"
 
 #: The transactions this endpoint handles, as announced in the ProfileResponse.
-TRANSACTIONS = ("PunchOutSetupRequest",)
+TRANSACTIONS = ("PunchOutSetupRequest", "OrderRequest")
 
 
 def cxml_response(document: bytes, status: int) -> Response:
@@ -50,13 +57,23 @@ def status_response(code: int, message: str = "") -> Response:
 def cxml() -> Response:
     c = connector()
     body = request.get_data(cache=False)
+    attachments: list[Attachment] = []
     try:
+        if is_related(request.content_type or ""):
+            body, attachments = split_related(
+                request.content_type or "",
+                body,
+                max_attachment_bytes=c.settings.max_attachment_bytes,
+            )
         root = parse_xml(body, max_bytes=c.settings.max_body_bytes)
         req = read_request(root)
     except PayloadTooLarge:
         log.warning("cXML request refused: body of %d bytes is too large", len(body))
         return status_response(413, "The document is larger than this endpoint accepts.")
-    except (MalformedDocument, InvalidRequest) as exc:
+    except AttachmentTooLarge as exc:
+        log.warning("cXML request refused: %s", exc)
+        return status_response(413, str(exc).capitalize() + ".")
+    except (MalformedDocument, InvalidRequest, BadMultipart) as exc:
         log.warning("cXML request refused: %s", exc)
         return status_response(400, str(exc))
     buyer = _authenticate(req)
@@ -67,6 +84,13 @@ def cxml() -> Response:
     if req.kind == "PunchOutSetupRequest":
         assert isinstance(req.body, PunchOutSetupRequest)
         return _setup(buyer, req, req.body, body)
+    if req.kind == "OrderRequest":
+        assert isinstance(req.body, OrderRequest)
+        desk: OrderDesk = current_app.extensions["punchout.orders"]
+        answer = desk.receive(
+            buyer, req.body, payload_id=req.payload_id, document=body, attachments=attachments
+        )
+        return status_response(answer.code, answer.message)
     log.info("buyer %s: %s is not supported", buyer.id, req.kind)
     return status_response(501, f"{req.kind} is not supported by this supplier.")
 

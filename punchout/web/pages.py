@@ -21,7 +21,7 @@ from flask import Blueprint, abort, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from punchout.buyers import Buyer
-from punchout.cart import Cart, Selection, build_cart
+from punchout.cart import Cart, Selection, build_cart, remember_offers
 from punchout.connector import Connector
 from punchout.identity import IdentityError, PipoLogin, ProcurementUser
 from punchout.pricebook import CartRejected, Unpriced
@@ -287,6 +287,8 @@ def _deliver(
             "add up. Nothing was sent to your procurement system. The supplier has been "
             "told; you can remove the item or try again later.",
         ), 422
+    if cart and why == "return":
+        remember_offers(c.store, buyer.id, cart, c.settings.offer_days * 86400)
     response = delivery.deliver(c, session, buyer, cart)
     c.sessions.end(session.id)
     log.info(
