@@ -9,6 +9,7 @@ from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from punchout import cli
 from punchout.connector import Connector
 from punchout.orders import OrderDesk
 from punchout.printnow import PrintNowClient
@@ -51,6 +52,7 @@ def create_app(
     app.extensions["punchout.binding"] = Binding(
         settings.secret_key, max_age=settings.session_ttl_seconds * 4
     )
+    cli.register(app)
     for blueprint in (health.bp, cxml_endpoint.bp, pages.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, _http_error)

@@ -254,3 +254,18 @@ def test_profile_lists_the_order_url(connector: LiveConnector) -> None:
         setup_request(BUYER).split(b"<Request")[0] + b"<Request><ProfileRequest/></Request></cXML>"
     )
     assert b'requestName="OrderRequest"' in connector.post_cxml(body).content
+
+
+def test_operator_command_shows_orders_and_their_audit(connector: LiveConnector) -> None:
+    cart = returned_cart(connector)
+    connector.post_cxml(order_request(BUYER, cart, order_id="PO-8"))
+    runner = connector.app.test_cli_runner()
+    listed = runner.invoke(args=["orders", "list"])
+    assert listed.exit_code == 0 and "PO-8" in listed.output and "processed" in listed.output
+    shown = runner.invoke(args=["orders", "show", "acme", "PO-8", "--documents"])
+    assert shown.exit_code == 0, shown.output
+    assert "line 1: BC-STD-85x55 x 1 BX at 45.00 USD" in shown.output
+    assert "200 Order PO-8 accepted" in shown.output
+    assert "[redacted]" in shown.output and BUYER.secret not in shown.output
+    missing = runner.invoke(args=["orders", "show", "acme", "PO-404"])
+    assert missing.exit_code == 1 and "No order 'PO-404'" in missing.output
