@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 
 #: Seconds a lock holder may keep the order before another request may take over.
 LOCK_MARGIN = 15.0
+#: Seconds that must be left in the budget to start creating a PrintNow order.
+CREATE_TIME = 8.0
 _SECRET = re.compile(rb"(<SharedSecret\b[^>]*>).*?(</SharedSecret\s*>)", re.S | re.I)
 
 
@@ -154,7 +156,9 @@ class OrderDesk:
             answer = OrderAnswer(560, "This order is being processed; please retry later.")
         else:
             try:
-                answer, pipo_ids = self._handle(buyer, order, payload_id, started, attachments)
+                remaining = max(0.1, budget - (self.clock() - started))
+                with self.c.client.deadline(remaining):
+                    answer, pipo_ids = self._handle(buyer, order, payload_id, started, attachments)
             finally:
                 try:
                     lock.release()
@@ -415,7 +419,9 @@ class OrderDesk:
                     f"the answer to creating the PrintNow order for user {group['user']} was lost"
                 )
             if group["state"] == "pending":
-                self._check_time(deadline)
+                # Creating is the one step that cannot be repeated blindly: only start it
+                # with enough time left for PrintNow to answer.
+                self._check_time(deadline, need=CREATE_TIME)
                 group["state"] = "creating"
                 self._save(record)
                 try:
@@ -458,8 +464,8 @@ class OrderDesk:
             notify_customer=False,
         )
 
-    def _check_time(self, deadline: float) -> None:
-        if self.clock() > deadline:
+    def _check_time(self, deadline: float, need: float = 0.0) -> None:
+        if self.clock() + need > deadline:
             raise Postponed("the time budget for this request ran out")
 
     # ------------------------------------------------------------------ update, delete

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import requests
@@ -28,6 +30,7 @@ from punchout.printnow.errors import (
     Forbidden,
     NotFound,
     NotReady,
+    NotSent,
     PrintNowConnectionError,
     PrintNowError,
     PrintNowTimeout,
@@ -67,6 +70,28 @@ class PrintNowClient:
         self.http = session or requests.Session()
         self.http.auth = (api_token, api_key)
         self.http.headers.update({"Accept": "application/json"})
+        self._local = threading.local()
+
+    @contextmanager
+    def deadline(self, seconds: float) -> Iterator[None]:
+        """Within the block, calls from this thread finish within ``seconds`` altogether:
+        timeouts shrink to the time left and no retry starts after it (to answer a buyer
+        within its own timeout)."""
+        previous = getattr(self._local, "deadline", None)
+        self._local.deadline = time.monotonic() + seconds
+        try:
+            yield
+        finally:
+            self._local.deadline = previous
+
+    def _timeout(self, endpoint: str) -> tuple[float, float]:
+        deadline = getattr(self._local, "deadline", None)
+        if deadline is None:
+            return self.timeout
+        left = deadline - time.monotonic()
+        if left <= 0.05:
+            raise NotSent(None, "the time budget ran out before the call", endpoint=endpoint)
+        return (min(self.timeout[0], left), min(self.timeout[1], left))
 
     def __repr__(self) -> str:
         return f"PrintNowClient({self.base_url!r})"
@@ -91,7 +116,7 @@ class PrintNowClient:
             started = time.perf_counter()
             try:
                 response = self.http.request(
-                    method, url, headers=headers, json=body, timeout=self.timeout
+                    method, url, headers=headers, json=body, timeout=self._timeout(endpoint)
                 )
             except requests.Timeout:
                 error: PrintNowError = PrintNowTimeout(
@@ -109,8 +134,11 @@ class PrintNowClient:
                 error = _error(response, endpoint)
                 if not isinstance(error, ServerError):
                     raise error
+            deadline = getattr(self._local, "deadline", None)
+            delay = self.backoff * 2 ** (attempt - 1)
+            if deadline is not None and time.monotonic() + delay >= deadline:
+                raise error
             if attempt < attempts:
-                delay = self.backoff * 2 ** (attempt - 1)
                 log.warning(
                     "printnow %s failed (%s); retry %d in %.2fs",
                     endpoint,

@@ -92,6 +92,10 @@ class PrintNowConnectionError(PrintNowError):
     """PrintNow could not be reached, or dropped the connection."""
 
 
+class NotSent(PrintNowError):
+    """The call was not made: the caller's time budget had run out (nothing reached PrintNow)."""
+
+
 class UnexpectedResponse(PrintNowError):
     """An answer that is not what the API documents (an HTML page, a non-JSON body)."""
 

@@ -268,3 +268,21 @@ def test_create_order_refuses_an_answer_that_is_not_an_id(client: PrintNowClient
     responses.post(f"{BASE}/pipo/order/create", json={"id": "x"})
     with pytest.raises(UnexpectedResponse):
         client.create_order(SESSION, [3], "PO-9")
+
+
+@responses.activate
+def test_a_deadline_shrinks_timeouts_and_stops_retries(sleeps: list[float]) -> None:
+    from punchout.printnow import NotSent
+
+    def record(request: object) -> tuple[int, dict[str, str], str]:
+        return (503, {}, '{"message": "busy"}')
+
+    client = PrintNowClient(BASE, TOKEN, KEY, retries=5, backoff=10.0, sleep=sleeps.append)
+    responses.add_callback(responses.GET, f"{BASE}/order/1", callback=record)
+    with client.deadline(2.0), pytest.raises(ServerError):
+        client.get_order(1)
+    assert len(responses.calls) == 1 and sleeps == []  # a 10 s backoff does not fit in 2 s
+    assert responses.calls[0].request.req_kwargs["timeout"][1] <= 2.0
+    with client.deadline(0.0), pytest.raises(NotSent):
+        client.get_order(1)
+    assert len(responses.calls) == 1
