@@ -15,7 +15,7 @@ from punchout.orders import OrderDesk
 from punchout.printnow import PrintNowClient
 from punchout.settings import Settings, load_settings
 from punchout.store import Store, connect_redis
-from punchout.web import cxml_endpoint, health, pages
+from punchout.web import cxml_endpoint, health, oci_endpoint, pages
 from punchout.web.binding import Binding
 from punchout.web.context import page
 
@@ -53,7 +53,7 @@ def create_app(
         settings.secret_key, max_age=settings.session_ttl_seconds * 4
     )
     cli.register(app)
-    for blueprint in (health.bp, cxml_endpoint.bp, pages.bp):
+    for blueprint in (health.bp, cxml_endpoint.bp, oci_endpoint.bp, pages.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)

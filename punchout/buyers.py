@@ -65,7 +65,7 @@ class OciSettings:
     username_field: str = "USERNAME"
     password_field: str = "PASSWORD"  # noqa: S105 (a form field name)
     hook_field: str = "HOOK_URL"
-    user_fields: tuple[str, ...] = ("USER_EMAIL", "EMAIL", "USERNAME")
+    user_fields: tuple[str, ...] = ("USER_EMAIL", "EMAIL", "SY-UNAME")
     cust_fields: tuple[str, ...] = ()
 
 

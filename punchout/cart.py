@@ -49,6 +49,8 @@ class CartLine:
     unspsc: str
     lead_time_days: int
     amount: Decimal
+    design: tuple[tuple[str, str], ...] = ()
+    """The design's personalisation fields, for long texts."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ def build_cart(
                 unspsc=line.unspsc,
                 lead_time_days=line.lead_time_days,
                 amount=line.amount,
+                design=tuple(project.fields.items()),
             )
         )
     return Cart(lines=tuple(lines), total=priced.total, currency=priced.currency)

@@ -296,18 +296,25 @@ class OrderDesk:
         for n, line in enumerate(order.lines, start=1):
             number = line.line_number or n
             name = f"Line {number} ({line.supplier_part_id or 'no part number'})"
-            ref = self._reference(buyer, line, name)
+            reference, ref = self._reference(buyer, line, name)
+            part = line.supplier_part_id
             if line.unit_price is None:
                 raise Refused(400, f"{name} has no unit price.")
             if line.currency and line.currency != currency:
                 raise Refused(
                     400, f"{name} is priced in {line.currency}; this supplier bills in {currency}."
                 )
-            offer = self.c.store.get(
-                offer_key(self.c.store, buyer.id, line.supplier_part_auxiliary_id)
-            )
+            offer = self.c.store.get(offer_key(self.c.store, buyer.id, reference))
+            if reference == line.supplier_part_id:
+                # The buyer sent the reference (OCI EXT_PRODUCT_ID) as its part number: the
+                # product is the one the cart offered.
+                if not isinstance(offer, dict):
+                    raise Refused(
+                        400, f"{name}: the product of this line is not known; order it again."
+                    )
+                part = str(offer.get("template", ""))
             if isinstance(offer, dict):
-                if offer.get("template") != line.supplier_part_id:
+                if offer.get("template") != part:
                     raise Refused(400, f"{name}: the part number does not match the design.")
                 offered = _decimal(str(offer.get("quantity", "")))
                 if buyer.quantity_changes == "reject" and offered != line.quantity:
@@ -317,7 +324,7 @@ class OrderDesk:
                         "Change quantities of printed designs by editing the cart in punch-out.",
                     )
             try:
-                priced = book.price(buyer.price_book, line.supplier_part_id, line.quantity)
+                priced = book.price(buyer.price_book, part, line.quantity)
             except Unpriced as exc:
                 raise Refused(400, f"{name} cannot be ordered: {exc}.") from exc
             if abs(line.unit_price - priced.unit_price) > tolerance:
@@ -330,8 +337,8 @@ class OrderDesk:
             lines.append(
                 _Line(
                     number=number,
-                    part=line.supplier_part_id,
-                    reference=line.supplier_part_auxiliary_id,
+                    part=part,
+                    reference=reference,
                     user_id=ref[0],
                     project_id=ref[1],
                     quantity=line.quantity,
@@ -342,16 +349,19 @@ class OrderDesk:
             )
         return lines
 
-    def _reference(self, buyer: Buyer, line: OrderLine, name: str) -> tuple[int, int]:
+    def _reference(self, buyer: Buyer, line: OrderLine, name: str) -> tuple[str, tuple[int, int]]:
+        """The line's signed reference: its SupplierPartAuxiliaryID or, when that is empty (as
+        OCI buyers' networks may send it), its SupplierPartID."""
+        text = line.supplier_part_auxiliary_id or line.supplier_part_id
         try:
-            ref = read_reference(self.c.reference_key, buyer.id, line.supplier_part_auxiliary_id)
+            ref = read_reference(self.c.reference_key, buyer.id, text)
         except BadReference:
             raise Refused(
                 400,
                 f"{name}: the SupplierPartAuxiliaryID was not issued by this supplier or was "
                 "changed. Order the item again through punch-out.",
             ) from None
-        return ref.pipo_user_id, ref.project_id
+        return text.strip(), (ref.pipo_user_id, ref.project_id)
 
     def _prepare(
         self, buyer: Buyer, record: dict[str, Any], deadline: float

@@ -223,6 +223,16 @@ class Browser:
         data += [(f"quantity-{p}", (quantities or {}).get(p, "1")) for p in chosen]
         return self.post(url, data)
 
+    def returned_form(self) -> tuple[str, str, list[tuple[str, str]], str]:
+        """The auto-submitting form: its action, target, fields in order and the charset."""
+        assert self.last is not None
+        charset = self.last.headers["Content-Type"].split("charset=")[-1].strip().lower()
+        page = lxml_html.fromstring(self.last.content.decode(charset))
+        (form,) = page.xpath("//form[@id='cart-form']")
+        fields = [(i.get("name"), i.get("value") or "") for i in form.xpath(".//input")]
+        assert form.get("accept-charset").lower() == charset
+        return form.get("action"), form.get("target"), fields, charset
+
     def returned_cart(self) -> ReturnedCart:
         """The auto-submitting form the connector answered with, decoded."""
         assert self.last is not None

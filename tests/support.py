@@ -83,6 +83,7 @@ def buyers_toml(
         "return_hosts": ["buyer.example", "127.0.0.1"],
         "operations": ["create", "edit", "inspect"],
     }
+    oci = {"username": "ACME-SAP", **overrides.pop("oci", {})}
     values.update(overrides)
     lines = ["[buyers.acme]"]
     for key, value in values.items():
@@ -94,7 +95,7 @@ def buyers_toml(
         "[[buyers.acme.secrets]]",
         f'hash = "{hash_secret(secret)}"',
         "[buyers.acme.oci]",
-        'username = "ACME-SAP"',
+        *(f"{key} = {_toml(value)}" for key, value in oci.items()),
     ]
     return "\n".join(lines) + "\n"
 

@@ -1,33 +1,101 @@
 """The cart's trip back to the procurement system, through the user's browser.
 
-The cart leaves as an HTML form that posts itself (UTF-8, ``accept-charset``) to the buyer's
-BrowserFormPost URL, into the frame the buyer named (cXML ``ReturnFrame``) or the whole
-window. A button stays visible for browsers that run no script.
+The cart leaves as an HTML form that posts itself to the buyer's BrowserFormPost URL (cXML)
+or HOOK_URL (OCI), into the frame the buyer named (cXML ``ReturnFrame``, OCI ``~TARGET`` or
+``returntarget``) or the whole window. A button stays visible for browsers that run no
+script. OCI forms use the charset the buyer asked for when it carries every character, and
+UTF-8 otherwise; HOOK_URL's own query parameters travel as hidden inputs.
 """
 
 from __future__ import annotations
 
-from flask import make_response, render_template
+import logging
+from collections.abc import Sequence
+
+from flask import render_template
 from werkzeug.wrappers import Response
 
+from punchout import oci
 from punchout.buyers import Buyer
-from punchout.cart import Cart, cart_field, order_message
+from punchout.cart import Cart, CartLine, cart_field, order_message
 from punchout.connector import Connector
 from punchout.sessions import PunchoutSession
+
+log = logging.getLogger(__name__)
 
 
 def deliver(c: Connector, session: PunchoutSession, buyer: Buyer, cart: Cart | None) -> Response:
     """The auto-submitting page that carries ``cart`` (None: an empty cart) to the buyer."""
+    if session.protocol == "oci":
+        items = [oci_item(line, session.customer_id) for line in (cart.lines if cart else ())]
+        return oci_form(
+            session.return_url,
+            session.return_target or "_top",
+            oci.new_item_fields(items, buyer.oci.cust_fields),
+            session.extra.get("charset", ""),
+            summary=cart,
+        )
     currency = cart.currency if cart else c.pricebook.currency(buyer.price_book)
     document = order_message(session, buyer, cart, currency)
     name, value = cart_field(buyer, document)
+    return _form_page(
+        session.return_url, session.return_target or "_self", [(name, value)], "utf-8", cart
+    )
+
+
+def oci_item(line: CartLine, pipo_user_id: int) -> oci.OciItem:
+    design = "; ".join(f"{name}: {value}" for name, value in line.design if value)
+    return oci.OciItem(
+        description=line.project_name or line.description,
+        quantity=line.quantity,
+        unit=line.unit_of_measure,
+        price=line.unit_price,
+        currency=line.currency,
+        lead_time_days=line.lead_time_days,
+        vendormat=line.supplier_part_id,
+        ext_product_id=line.reference,
+        unspsc=line.unspsc,
+        long_text=f"{line.description}. Design: {design}" if design else line.description,
+        custom=(
+            str(line.project_id),
+            str(pipo_user_id),
+            str(line.lead_time_days),
+            line.supplier_part_id,
+            line.project_name,
+        ),
+    )
+
+
+def oci_form(
+    hook_url: str,
+    target: str,
+    fields: Sequence[tuple[str, str]],
+    requested_charset: str,
+    *,
+    summary: Cart | None = None,
+) -> Response:
+    """An auto-submitting OCI form to ``hook_url`` (its query as hidden inputs)."""
+    action, hidden = oci.hook_form(hook_url)
+    charset, all_fields = oci.choose_charset(requested_charset, [*hidden, *fields])
+    if requested_charset and charset != requested_charset.lower():
+        log.info("OCI form sent as %s: %s cannot carry every character", charset, requested_charset)
+    return _form_page(action, target, all_fields, charset, summary)
+
+
+def _form_page(
+    action: str, target: str, fields: Sequence[tuple[str, str]], charset: str, cart: Cart | None
+) -> Response:
     html = render_template(
         "deliver.html",
-        action=session.return_url,
-        target=session.return_target or "_self",
-        fields=[(name, value)],
+        action=action,
+        target=target,
+        fields=fields,
         cart=cart,
+        charset=charset.upper(),
+        page_charset=charset,
     )
-    response = make_response(html)
+    # Page text outside the charset becomes character references; form values never need it.
+    body = html.encode(charset, "xmlcharrefreplace")
+    response = Response(body, content_type=f"text/html; charset={charset}")
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,0 +1,239 @@
+"""The SAP OCI entry URL: ``/oci/<buyer id>``, by GET or POST.
+
+A call-up without FUNCTION is a punch-out: the catalog login is checked (hashed secret,
+constant time), the HOOK_URL's host must be on the buyer's allowlist, the SAP user is found
+from the configured fields, and the browser goes on through the same one-time StartPage,
+storefront and cart review as a cXML punch-out. FUNCTION=VALIDATE and BACKGROUND_SEARCH
+answer on this URL with an auto-submitted OCI form and no UI; FUNCTION=DETAIL shows a
+read-only product page. Every refusal is a readable page that gives nothing away.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from decimal import Decimal, InvalidOperation
+
+from flask import Blueprint, redirect, render_template, request
+from werkzeug.wrappers import Response
+
+from punchout import oci
+from punchout.buyers import Buyer, authenticate, return_host_allowed
+from punchout.cart import offer_key
+from punchout.identity import ANONYMOUS_USER, IdentityError, ProcurementUser
+from punchout.pricebook import PriceItem, Unpriced
+from punchout.printnow import PrintNowError
+from punchout.references import BadReference, read_reference
+from punchout.setup_flow import SetupIntent, SetupRefused, start_punchout
+from punchout.web.context import connector, page
+from punchout.web.delivery import oci_form
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("oci", __name__)
+
+LOGIN_REFUSED = (
+    "The catalog login was not accepted. Please ask your SAP administrator to check the "
+    "catalog's settings, or contact the supplier."
+)
+
+
+@bp.route("/oci/<buyer_id>", methods=["GET", "POST"])
+def entry(buyer_id: str) -> Response:
+    c = connector()
+    params = [*request.args.items(multi=True), *request.form.items(multi=True)]
+    buyer = c.buyer(buyer_id)
+    settings = buyer.oci if buyer else None
+    callup = oci.read_callup(
+        params,
+        username_field=settings.username_field if settings else "USERNAME",
+        password_field=settings.password_field if settings else "PASSWORD",
+        hook_field=settings.hook_field if settings else "HOOK_URL",
+    )
+    if not _login_ok(buyer, callup):
+        log.warning("OCI call-up for %r refused: unknown buyer or wrong login", buyer_id)
+        return page("Catalog login not accepted", LOGIN_REFUSED, status=401)
+    assert buyer is not None
+    if not callup.hook_url:
+        return page(
+            "The return address is missing",
+            f"SAP did not send the {buyer.oci.hook_field} field, so the cart could not be "
+            "returned. Please ask your SAP administrator to check the catalog's call-up "
+            "parameters.",
+            status=400,
+        )
+    if not return_host_allowed(buyer, callup.hook_url):
+        log.warning("buyer %s: OCI HOOK_URL host not allowed: %s", buyer.id, callup.hook_url)
+        return page(
+            "The return address is not registered",
+            "The address your procurement system asked us to return the cart to is not "
+            "registered for your organisation. Please contact the supplier.",
+            status=403,
+        )
+    if callup.function == "VALIDATE":
+        return _validate(buyer, callup)
+    if callup.function == "BACKGROUND_SEARCH":
+        return _search(buyer, callup)
+    if callup.function == "DETAIL":
+        return _detail(buyer, callup)
+    if callup.function:
+        return page(
+            "This catalog function is not supported",
+            f"FUNCTION={callup.function} is not supported; VALIDATE, DETAIL and "
+            "BACKGROUND_SEARCH are.",
+            status=400,
+        )
+    return _punch_out(buyer, callup)
+
+
+def _login_ok(buyer: Buyer | None, callup: oci.Callup) -> bool:
+    expected = buyer.oci.username if buyer and "oci" in buyer.protocols else ""
+    same_user = hmac.compare_digest(
+        callup.username.casefold().encode(), expected.casefold().encode()
+    )
+    secret_ok = authenticate(buyer if expected else None, callup.password)
+    return bool(expected) and same_user and secret_ok
+
+
+def _user(buyer: Buyer, callup: oci.Callup) -> ProcurementUser | None:
+    for name in buyer.oci.user_fields:
+        value = callup.value(name).strip()
+        if value:
+            key = value.lower() if "@" in value else value
+            email = value.lower() if "@" in value else ""
+            return ProcurementUser(key=key, email=email)
+    if buyer.user_policy != "per_user":
+        return ProcurementUser(key=ANONYMOUS_USER)
+    return None
+
+
+def _punch_out(buyer: Buyer, callup: oci.Callup) -> Response:
+    user = _user(buyer, callup)
+    if user is None:
+        log.warning("buyer %s: OCI call-up names no user (%s)", buyer.id, buyer.oci.user_fields)
+        return page(
+            "Your user could not be identified",
+            "SAP did not send who you are, so your storefront account could not be opened. "
+            "Please ask your SAP administrator to pass the user's e-mail in the "
+            f"{buyer.oci.user_fields[0] if buyer.oci.user_fields else 'USER_EMAIL'} field.",
+            status=400,
+        )
+    intent = SetupIntent(
+        protocol="oci",
+        operation="create",
+        user=user,
+        return_url=callup.hook_url,
+        return_target=callup.target,
+        extra={"charset": callup.charset, "oci_version": callup.version},
+    )
+    try:
+        start_url = start_punchout(connector(), buyer, intent)
+    except SetupRefused as exc:
+        log.warning("buyer %s: OCI punch-out refused (%d): %s", buyer.id, exc.status, exc.reason)
+        return page("The punch-out could not start", exc.message, status=exc.status)
+    return redirect(start_url, code=303)
+
+
+def _quantity(text: str) -> Decimal:
+    try:
+        value = Decimal(text or "1")
+    except InvalidOperation:
+        return Decimal(0)
+    return value if value.is_finite() else Decimal(0)
+
+
+def _resolve_product(buyer: Buyer, product_id: str) -> tuple[str, str]:
+    """(template, EXT_PRODUCT_ID) of a PRODUCTID: a cart reference or a template ID."""
+    c = connector()
+    try:
+        read_reference(c.reference_key, buyer.id, product_id)
+    except BadReference:
+        return product_id, product_id
+    offer = c.store.get(offer_key(c.store, buyer.id, product_id))
+    template = str(offer.get("template", "")) if isinstance(offer, dict) else ""
+    return template, product_id
+
+
+def _validate(buyer: Buyer, callup: oci.Callup) -> Response:
+    c = connector()
+    template, product = _resolve_product(buyer, callup.product_id)
+    quantity = _quantity(callup.quantity)
+    try:
+        line = c.pricebook.price(buyer.price_book, template, quantity)
+    except Unpriced as exc:
+        log.info("buyer %s: OCI VALIDATE of %r refused: %s", buyer.id, callup.product_id, exc)
+        return page("This product cannot be validated", f"{str(exc).capitalize()}.", status=422)
+    item = oci.OciItem(
+        description=line.description,
+        quantity=quantity,
+        unit=line.unit_of_measure,
+        price=line.unit_price,
+        currency=line.currency,
+        lead_time_days=line.lead_time_days,
+        vendormat=template,
+        ext_product_id=product,
+        unspsc=line.unspsc,
+        long_text=line.description,
+    )
+    fields = oci.new_item_fields([item], buyer.oci.cust_fields)
+    return oci_form(callup.hook_url, callup.target, fields, callup.charset)
+
+
+def _search(buyer: Buyer, callup: oci.Callup) -> Response:
+    c = connector()
+    try:
+        hits = c.pricebook.search(buyer.price_book, callup.search)
+    except Unpriced:
+        hits = []
+    items = [_catalog_item(i, c.pricebook.currency(buyer.price_book)) for i in hits]
+    fields = oci.new_item_fields(items, buyer.oci.cust_fields)
+    return oci_form(callup.hook_url, callup.target, fields, callup.charset)
+
+
+def _catalog_item(item: PriceItem, currency: str) -> oci.OciItem:
+    minimum, price = item.breaks[0]
+    return oci.OciItem(
+        description=item.description,
+        quantity=max(minimum, Decimal(1)),
+        unit=item.unit_of_measure,
+        price=price,
+        currency=currency,
+        lead_time_days=item.lead_time_days,
+        vendormat=item.template,
+        ext_product_id=item.template,
+        unspsc=item.unspsc,
+        long_text=item.description,
+    )
+
+
+def _detail(buyer: Buyer, callup: oci.Callup) -> Response:
+    c = connector()
+    template, product = _resolve_product(buyer, callup.product_id)
+    item = c.pricebook.item(buyer.price_book, template) if template else None
+    if item is None:
+        return page(
+            "Product not found", "This product is not in your catalog any more.", status=404
+        )
+    design: dict[str, str] = {}
+    if product != template:
+        design = _design_fields(buyer, product)
+    html = render_template(
+        "detail.html",
+        item=item,
+        currency=c.pricebook.currency(buyer.price_book),
+        design=design,
+        product=product,
+    )
+    return Response(html, content_type="text/html; charset=utf-8")
+
+
+def _design_fields(buyer: Buyer, reference: str) -> dict[str, str]:
+    """The personalisation of a cart line's design, when the storefront can be asked."""
+    c = connector()
+    ref = read_reference(c.reference_key, buyer.id, reference)
+    try:
+        login = c.accounts.login_as(buyer, ref.pipo_user_id)
+        return dict(c.client.get_project(login.token, ref.project_id).fields)
+    except (IdentityError, PrintNowError) as exc:
+        log.info("buyer %s: OCI DETAIL without design fields: %s", buyer.id, exc)
+        return {}

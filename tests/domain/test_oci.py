@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from punchout.oci import (
+    OciItem,
+    choose_charset,
+    cut,
+    hook_form,
+    new_item_fields,
+    number,
+    read_callup,
+    read_new_items,
+)
+
+
+def test_callup_names_are_case_insensitive_and_renamed_fields_read() -> None:
+    callup = read_callup(
+        [
+            ("UserName", " acme "),
+            ("pASSWORD", "pw"),
+            ("mm_hook_url", "https%3A%2F%2Fh.example%2Fx"),
+            ("function", "validate"),
+            ("ProductID", "P1"),
+            ("Quantity", "3"),
+            ("RETURNTARGET", "frame1"),
+        ],
+        hook_field="MM_HOOK_URL",
+    )
+    assert (callup.username, callup.password, callup.hook_url) == (
+        "acme",
+        "pw",
+        "https://h.example/x",
+    )
+    assert (callup.function, callup.product_id, callup.quantity, callup.target) == (
+        "VALIDATE",
+        "P1",
+        "3",
+        "frame1",
+    )
+    assert read_callup([]).target == "_top"
+
+
+def test_hook_query_parameters_become_hidden_inputs() -> None:
+    assert hook_form("https://srm.example/hook?sap-client=100&a=&b=2#frag") == (
+        "https://srm.example/hook",
+        [("sap-client", "100"), ("a", ""), ("b", "2")],
+    )
+
+
+def test_numbers_have_a_point_and_no_separators() -> None:
+    assert number(Decimal("1234567.5"), 2) == "1234567.50"
+    assert number(Decimal("1E+3")) == "1000"
+    assert number(Decimal("2.500")) == "2.5"
+
+
+def test_cut_never_exceeds_and_prefers_word_boundaries() -> None:
+    assert cut("alpha beta gamma", 12) == "alpha beta"
+    assert cut("  spaced   out  ", 40) == "spaced out"
+    assert len(cut("y" * 100, 40)) == 40
+
+
+def test_new_item_fields_round_trip_and_lengths() -> None:
+    item = OciItem(
+        description="Very long description of a print product that goes on and on",
+        quantity=Decimal("12"),
+        unit="BX",
+        price=Decimal("42.5"),
+        currency="USD",
+        lead_time_days=5,
+        vendormat="BC-STD-85x55",
+        ext_product_id="7-9-0123456789abcdef",
+        unspsc="82121500",
+        long_text="Design: name: Jane",
+        custom=("9", "7", "5", "BC-STD-85x55", "A design name that is rather long " * 3),
+    )
+    fields = new_item_fields([item, item], ["CUSTFIELD1", "CUSTFIELD2"])
+    names = [n for n, _ in fields]
+    assert "NEW_ITEM-DESCRIPTION[2]" in names and "NEW_ITEM-LONGTEXT_2:132[]" in names
+    assert "NEW_ITEM-CUSTFIELD1[1]" in names and "NEW_ITEM-CUST_FIELD1[1]" not in names
+    first, second = read_new_items(dict(fields))
+    assert first == second
+    assert len(first["DESCRIPTION"]) <= 40 and first["PRICE"] == "42.50"
+
+
+def test_charset_is_kept_when_lossless_else_utf8() -> None:
+    assert choose_charset("ISO-8859-1", [("a", "Müller – “x”")]) == (
+        "iso-8859-1",
+        [("a", 'Müller - "x"')],
+    )
+    assert choose_charset("ISO-8859-1", [("a", "Łódź")]) == ("utf-8", [("a", "Łódź")])
+    assert choose_charset("", [("a", "x")])[0] == "utf-8"
+    assert choose_charset("no-such-charset", [("a", "x")])[0] == "utf-8"
