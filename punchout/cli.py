@@ -1,5 +1,6 @@
 """The ``punchout`` command for the supplier's operations staff (Flask CLI, click).
 
+``buyers``, ``users`` and ``pricebook`` onboard buyers (:mod:`punchout.cli_buyers`).
 ``punchout orders list`` and ``punchout orders show BUYER ORDER_ID`` read the order ledger and
 the audit trail: what each purchase order asked, what was answered, how long it took and
 which PrintNow orders it made.
@@ -7,45 +8,16 @@ which PrintNow orders it made.
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
 
 import click
-from flask import Flask, current_app, has_app_context
-from flask.cli import ScriptInfo
+from flask import Flask, current_app
 
+from punchout.cli_buyers import buyers, pricebook, users
+from punchout.cli_common import with_app
 from punchout.orders import OrderDesk
-from punchout.settings import SettingsError
 from punchout.store import Store
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def with_app(command: F) -> F:
-    """Run the command inside the connector app (built from the settings when needed)."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if has_app_context():
-            return command(*args, **kwargs)
-        info = click.get_current_context().find_object(ScriptInfo)
-        try:
-            if info is not None:  # under `flask` or Flask's test runner
-                app = info.load_app()
-            else:
-                from punchout.app import create_app
-
-                app = create_app()
-        except SettingsError as exc:
-            click.echo(f"punchout: {exc}", err=True)
-            sys.exit(2)
-        with app.app_context():
-            return command(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _store() -> Store:
@@ -131,9 +103,13 @@ def orders_show(buyer: str, order_id: str, documents: bool, as_json: bool) -> No
             click.echo(entry["document"])
 
 
+COMMANDS = (buyers, users, pricebook, orders)
+
+
 def register(app: Flask) -> None:
     """Add the command groups to the app's ``flask`` CLI."""
-    app.cli.add_command(orders)
+    for command in COMMANDS:
+        app.cli.add_command(command)
 
 
 @click.group()
@@ -141,4 +117,5 @@ def main() -> None:
     """Punch-out connector administration. Settings come from PUNCHOUT_* variables."""
 
 
-main.add_command(orders)
+for _command in COMMANDS:
+    main.add_command(_command)

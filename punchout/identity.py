@@ -34,6 +34,7 @@ from punchout.buyers import Buyer
 from punchout.keys import Encryptor, derive_user_password, derive_username
 from punchout.printnow import (
     AuthenticationFailed,
+    BadRequest,
     DuplicateEmail,
     DuplicateUserName,
     NotFound,
@@ -136,6 +137,9 @@ class Accounts:
         if buyer.user_policy == "guest":
             return self._new_temp(buyer, user)
         key = self._account_key(buyer, user)
+        linked = self._linked(buyer, key)
+        if linked is not None:
+            return self._login_linked(buyer, *linked)
         username, password = self._derived(buyer, key)
         try:
             token = self.client.login(username, password, buyer.storefront_id)
@@ -172,6 +176,11 @@ class Accounts:
         if not login.is_temp or buyer.user_policy == "guest":
             return login
         key = self._account_key(buyer, user)
+        linked = self._linked(buyer, key)
+        if linked is not None:
+            user_id, username, password = linked
+            self.client.transfer_user(login.token, username=username, password=password)
+            return PipoLogin(token=login.token, user_id=user_id, is_temp=False)
         username, password = self._derived(buyer, key)
         try:
             self.client.convert_user(
@@ -248,6 +257,97 @@ class Accounts:
             ) from exc
         return PipoLogin(token=token, user_id=user_id, is_temp=is_temp)
 
+    # -- linking (after a duplicate-email conflict) ------------------------------------------
+
+    def link(self, buyer: Buyer, user_key: str, username: str, password: str) -> int:
+        """Bind a procurement user to an existing storefront account, verified by a login.
+
+        The account's password is stored encrypted; the user's later punch-outs log in to it
+        and a temporary user's designs are transferred into it.
+        """
+        key = user_key.strip().lower() if "@" in user_key else user_key.strip()
+        try:
+            token = self.client.login(username, password, buyer.storefront_id)
+        except AuthenticationFailed as exc:
+            raise IdentityError(
+                "The storefront login failed: check the account's user name and password.",
+                f"buyer {buyer.id}: link of {key!r} to {username!r} refused by PrintNow",
+            ) from exc
+        info = self.client.user_info(token)
+        self._record(
+            buyer.id,
+            info.id,
+            {
+                "kind": "linked",
+                "user_key": key,
+                "username": username,
+                "password": self.encryptor.encrypt(password),
+            },
+        )
+        self.store.put_permanent(self._account_map(buyer.id, key), info.id)
+        return info.id
+
+    def _account_map(self, buyer_id: str, key: str) -> str:
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+        return self.store.key("account", buyer_id, digest)
+
+    def _linked(self, buyer: Buyer, key: str) -> tuple[int, str, str] | None:
+        """(user id, username, password) of the account ``key`` is linked to, if any."""
+        user_id = self.store.get(self._account_map(buyer.id, key))
+        if not isinstance(user_id, int):
+            return None
+        record = self.directory_entry(buyer.id, user_id)
+        if not record or record.get("kind") != "linked":
+            return None
+        password = self.encryptor.decrypt(str(record["password"]))
+        return user_id, str(record["username"]), password
+
+    def _login_linked(self, buyer: Buyer, user_id: int, username: str, password: str) -> PipoLogin:
+        try:
+            token = self.client.login(username, password, buyer.storefront_id)
+        except AuthenticationFailed as exc:
+            raise IdentityError(
+                "Your linked storefront account could not be opened. Please contact the supplier.",
+                f"buyer {buyer.id}: linked account {username!r} refused its stored password",
+            ) from exc
+        return PipoLogin(token=token, user_id=user_id, is_temp=False)
+
+    def directory(self, buyer_id: str) -> list[tuple[int, dict[str, Any]]]:
+        """Every storefront user the connector knows for the buyer."""
+        found = []
+        for key in self.store.keys("user", buyer_id):
+            record = self.store.get(key)
+            if isinstance(record, dict):
+                found.append((int(key.rsplit(":", 1)[1]), record))
+        return sorted(found)
+
+    def provision(self, buyer: Buyer, user: ProcurementUser) -> tuple[int, bool]:
+        """Create the permanent account of a ``per_user`` user ahead of their first punch-out
+        (Customers API). Returns its id and whether it was created now (False: it existed)."""
+        key = user.key
+        username, password = self._derived(buyer, key)
+        try:
+            customer = self.client.create_customer(
+                buyer.storefront_id,
+                username=username,
+                password=password,
+                email=user.email,
+                first_name=user.first_name or "Procurement",
+                last_name=user.last_name or "User",
+            )
+            user_id, created = customer.id, True
+        except BadRequest as exc:
+            if "username" not in exc.message.lower():
+                raise
+            try:  # the account exists already: it must be ours (our derived password works)
+                token = self.client.login(username, password, buyer.storefront_id)
+            except AuthenticationFailed:
+                raise exc from None
+            user_id, created = self.client.user_info(token).id, False
+        self._record(buyer.id, user_id, {"kind": "derived", "user_key": key})
+        self.store.put_permanent(self._account_map(buyer.id, key), user_id)
+        return user_id, created
+
     def directory_entry(self, buyer_id: str, user_id: int) -> dict[str, Any] | None:
         record = self.store.get(self.store.key("user", buyer_id, str(user_id)))
         return record if isinstance(record, dict) else None
@@ -266,8 +366,7 @@ class Accounts:
     def _remember_permanent(self, buyer: Buyer, key: str, token: str) -> PipoLogin:
         info = self.client.user_info(token)
         self._record(buyer.id, info.id, {"kind": "derived", "user_key": key})
-        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
-        self.store.put_permanent(self.store.key("account", buyer.id, digest), info.id)
+        self.store.put_permanent(self._account_map(buyer.id, key), info.id)
         return PipoLogin(token=token, user_id=info.id, is_temp=False)
 
     def _record(self, buyer_id: str, user_id: int, record: dict[str, Any]) -> None:

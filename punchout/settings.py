@@ -52,6 +52,8 @@ class Settings:
     max_body_bytes: int
     buyers_file: str
     pricebook_file: str
+    supplier_domain: str
+    supplier_identity: str
     order_budget_seconds: float
     order_cancel_status: str
     audit_days: int

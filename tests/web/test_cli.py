@@ -1,0 +1,255 @@
+"""The `punchout` admin commands through Flask's CLI runner, against the sandbox over HTTP."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from click.testing import Result
+
+from punchout.buyers import BuyerRegistry, authenticate
+from punchout.keys import derive_username
+from tests.buyer_side import Browser, BuyerIdentity, setup_request, start_url_of, status_of
+from tests.support import BUYER_SECRET
+from tests.web.conftest import LiveConnector
+
+pytestmark = pytest.mark.sandbox
+
+
+def run(connector: LiveConnector, *args: str, input: str | None = None) -> Result:
+    return connector.app.test_cli_runner().invoke(args=list(args), input=input)
+
+
+def secret_in(output: str) -> str:
+    match = re.search(r"shown only now.*:\n\s+(\S+)", output)
+    assert match, output
+    return match.group(1)
+
+
+ADD = [
+    "buyers", "add", "--id", "globex", "--name", "Globex Inc", "--protocol", "cxml,oci",
+    "--domain", "DUNS", "--identity", "123456789", "--oci-username", "GLOBEX-SAP",
+    "--storefront", "1", "--user-policy", "shared", "--return-host", "127.0.0.1",
+    "--return-host", "*.globex.example", "--price-book", "standard",
+]  # fmt: skip
+
+
+def test_add_by_flags_keeps_comments_shows_the_secret_once_and_the_link_works(
+    connector: LiveConnector,
+) -> None:
+    original = "# Our buyers: keep this comment.\n" + connector.buyers_file.read_text()
+    connector.buyers_file.write_text(original)
+    result = run(connector, *ADD)
+    assert result.exit_code == 0, result.output
+    secret = secret_in(result.output)
+    text = connector.buyers_file.read_text()
+    assert text.startswith(original.rstrip("\n"))  # comments and the other buyer untouched
+    assert secret not in text and "scrypt$" in text
+    assert (
+        f"{connector.url}/cxml" in result.output and f"{connector.url}/oci/globex" in result.output
+    )
+    assert "GLOBEX-SAP" in result.output
+    for protocol in ("cxml", "oci"):
+        checked = run(connector, "buyers", "test", "globex", "--url", connector.url,
+                      "--secret", secret, "--protocol", protocol)  # fmt: skip
+        assert checked.exit_code == 0, checked.output
+        assert "StartPage opens" in checked.output and "works" in checked.output
+
+
+def test_add_interactively(connector: LiveConnector) -> None:
+    answers = "\n".join(
+        ["initech", "Initech", "1", "cxml", "NetworkID", "AN0999", "initech.coupahost.com"]
+    )
+    result = run(connector, "buyers", "add", input=answers + "\n")
+    assert result.exit_code == 0, result.output
+    registry = BuyerRegistry.load(connector.buyers_file)
+    buyer = registry.get("initech")
+    assert buyer is not None and buyer.credentials == (("NetworkID", "AN0999"),)
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (["--id", "acme"], "exists already"),
+        (["--id", "Bad Id"], "lower-case"),
+        (["--identity", "AN01000000001", "--domain", "NetworkID"], "also used"),
+        (["--price-book", "gold"], "no price list"),
+        (["--protocol", "edi"], "cxml, oci or both"),
+    ],
+)
+def test_add_errors_are_one_line_and_write_nothing(
+    connector: LiveConnector, change: list[str], words: str
+) -> None:
+    before = connector.buyers_file.read_bytes()
+    args = list(ADD)
+    for flag, value in zip(change[::2], change[1::2], strict=True):
+        args[args.index(flag) + 1] = value
+    result = run(connector, *args)
+    assert result.exit_code == 1
+    assert words in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+    assert connector.buyers_file.read_bytes() == before
+
+
+def test_list_and_show(connector: LiveConnector) -> None:
+    listed = run(connector, "buyers", "list")
+    assert listed.exit_code == 0 and "acme" in listed.output and "enabled" in listed.output
+    shown = run(connector, "buyers", "show", "acme")
+    assert shown.exit_code == 0
+    for words in (
+        f"Punch-out URL (PunchOutSetupRequest): {connector.url}/cxml",
+        f"Order URL (OrderRequest):             {connector.url}/cxml",
+        "From:   domain NetworkID, identity AN01000000001",
+        "To:     domain NetworkID, identity AN-PRINTSHOP-DEMO",
+        "SharedSecret",
+        f"Catalog URL: {connector.url}/oci/acme",
+        "USERNAME = ACME-SAP",
+    ):
+        assert words in shown.output
+    assert run(connector, "buyers", "show", "nobody").exit_code == 1
+
+
+def test_rotation_both_secrets_work_inside_the_window_only_the_new_after(
+    connector: LiveConnector,
+) -> None:
+    result = run(connector, "buyers", "rotate-secret", "acme", "--overlap-days", "2")
+    assert result.exit_code == 0, result.output
+    new = secret_in(result.output)
+    buyer = BuyerRegistry.load(connector.buyers_file).get("acme")
+    now = datetime.now(UTC)
+    assert authenticate(buyer, BUYER_SECRET, now) and authenticate(buyer, new, now)
+    later = now + timedelta(days=3)
+    assert not authenticate(buyer, BUYER_SECRET, later) and authenticate(buyer, new, later)
+    # And over HTTP, inside the window, through the running connector:
+    for secret in (BUYER_SECRET, new):
+        response = connector.post_cxml(
+            setup_request(BuyerIdentity(), payload_id=secret, secret=secret)
+        )
+        assert status_of(response.content)[0] == 200
+
+
+def test_disable_and_enable(connector: LiveConnector) -> None:
+    assert run(connector, "buyers", "disable", "acme").exit_code == 0
+    assert tomllib.loads(connector.buyers_file.read_text())["buyers"]["acme"]["enabled"] is False
+    body = setup_request(BuyerIdentity(), payload_id="d1")
+    assert status_of(connector.post_cxml(body).content)[0] == 401
+    assert run(connector, "buyers", "enable", "acme").exit_code == 0
+    body = setup_request(BuyerIdentity(), payload_id="d2")
+    assert status_of(connector.post_cxml(body).content)[0] == 200
+
+
+def test_buyers_test_diagnoses_a_wrong_secret_and_a_wrong_url(connector: LiveConnector) -> None:
+    wrong = run(connector, "buyers", "test", "acme", "--url", connector.url, "--secret", "nope")
+    assert wrong.exit_code == 1
+    assert "FAIL" in wrong.output and "401" in wrong.output
+    assert "secret" in wrong.output.splitlines()[-1]
+    nowhere = run(
+        connector, "buyers", "test", "acme", "--url", "http://127.0.0.1:9", "--secret", "x"
+    )
+    assert nowhere.exit_code == 1 and "Nothing answers at http://127.0.0.1:9/cxml" in nowhere.output
+    not_cxml = run(connector, "buyers", "test", "acme", "--url", connector.sandbox.url + "/x",
+                   "--secret", BUYER_SECRET)  # fmt: skip
+    assert not_cxml.exit_code == 1 and "not with cXML" in not_cxml.output
+    oci = run(connector, "buyers", "test", "acme", "--url", connector.url, "--secret", "nope",
+              "--protocol", "oci")  # fmt: skip
+    assert oci.exit_code == 1 and "OCI user name and password" in oci.output
+
+
+def test_users_link_after_a_duplicate_email(connector: LiveConnector) -> None:
+    connector.client.create_user(
+        1, username="jane.own", password="Own-pass-1", email="jane.doe@buyer.example",
+        first_name="Jane", last_name="Doe",
+    )  # fmt: skip
+    refused = run(connector, "users", "link", "acme", "jane.doe@buyer.example",
+                  "--username", "jane.own", "--password", "wrong")  # fmt: skip
+    assert refused.exit_code == 1 and "login failed" in refused.output
+    linked = run(connector, "users", "link", "acme", "Jane.Doe@buyer.example",
+                 "--username", "jane.own", "--password", "Own-pass-1")  # fmt: skip
+    assert linked.exit_code == 0, linked.output
+    store = connector.app.extensions["punchout.store"]
+    assert "Own-pass-1" not in str(store.redis.keys("*")) + str(
+        [store.redis.get(k) for k in store.redis.keys("*user*")]
+    )
+    # Jane's next punch-out opens her own account, and her design lands there.
+    response = connector.post_cxml(setup_request(BuyerIdentity()))
+    browser = Browser()
+    browser.get(start_url_of(response.content))
+    browser.design()
+    browser.get(browser.storefront_return_url())
+    browser.submit_cart("return")
+    assert browser.returned_cart().items
+    state = connector.sandbox_state()
+    own = next(u for u in state["users"] if u["username"] == "jane.own")
+    assert [p["owner_id"] for p in state["projects"]] == [own["id"]]
+    listed = run(connector, "users", "list", "acme")
+    assert "linked to jane.own" in listed.output
+
+
+def test_users_import_is_interrupted_then_resumes(
+    connector: LiveConnector, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    csv_file = tmp_path / "users.csv"
+    rows = [f"user{n}@buyer.example,User,Number {n}" for n in range(1, 6)]
+    csv_file.write_text("email,first_name,last_name\n" + "\n".join(rows) + "\nnot-an-email,X,Y\n")
+    client = connector.app.extensions["punchout.connector"].client
+    real_create = client.create_customer
+    calls = {"n": 0}
+
+    def create_then_fail(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 3:  # PrintNow starts failing at the third account
+            requests.post(
+                connector.sandbox.url + "/_sandbox/faults",
+                json={"endpoint": "customer_create", "mode": "error", "status": 503},
+                auth=(connector.sandbox.api_token, connector.sandbox.api_key),
+                timeout=5,
+            ).raise_for_status()
+        return real_create(*args, **kwargs)
+
+    monkeypatch.setattr(client, "create_customer", create_then_fail)
+    first = run(connector, "users", "import", "acme", str(csv_file))
+    assert first.exit_code == 1
+    assert "interrupted at row 4" in first.output and "again to resume" in first.output
+    requests.delete(
+        connector.sandbox.url + "/_sandbox/faults",
+        auth=(connector.sandbox.api_token, connector.sandbox.api_key),
+        timeout=5,
+    ).raise_for_status()
+    second = run(connector, "users", "import", "acme", str(csv_file))
+    assert second.exit_code == 1  # the bad row is reported
+    assert "3 created, 0 existed already, 2 done before, 1 failed" in second.output
+    assert "row 7: no e-mail address" in second.output
+    usernames = {u["username"] for u in connector.sandbox_state()["users"]}
+    for n in range(1, 6):
+        assert derive_username("acme", f"user{n}@buyer.example") in usernames
+
+
+def test_pricebook_check(connector: LiveConnector) -> None:
+    ok = run(connector, "pricebook", "check")
+    assert ok.exit_code == 0 and "complete" in ok.output
+    missing = run(connector, "pricebook", "check", "--template", "MUG-11OZ")
+    assert missing.exit_code == 1 and "has no price for MUG-11OZ" in missing.output
+    connector.set_buyer(price_book="gold")
+    wrong = run(connector, "pricebook", "check")
+    assert wrong.exit_code == 1 and "no price list 'gold'" in wrong.output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [], ["buyers"], ["buyers", "add"], ["buyers", "list"], ["buyers", "show"],
+        ["buyers", "rotate-secret"], ["buyers", "disable"], ["buyers", "enable"],
+        ["buyers", "test"], ["users"], ["users", "list"], ["users", "link"],
+        ["users", "import"], ["pricebook", "check"], ["orders", "list"], ["orders", "show"],
+    ],
+)  # fmt: skip
+def test_every_command_has_help(connector: LiveConnector, command: list[str]) -> None:
+    result = run(connector, *command, "--help")
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output and len(result.output.splitlines()) >= 4
