@@ -2,7 +2,8 @@
 """The project's two commands, needing nothing but python3.
 
     python3 tasks.py demo   set up .venv and run the connector on embedded defaults
-    python3 tasks.py test   set up .venv and run ruff, mypy and the whole test suite
+    python3 tasks.py test   set up .venv (and Debian's Chromium for the browser tests) and run
+                            ruff, mypy and the whole test suite
 
 Extra arguments after ``test`` go to pytest (``python3 tasks.py test -k sandbox``).
 """
@@ -10,6 +11,7 @@ Extra arguments after ``test`` go to pytest (``python3 tasks.py test -k sandbox`
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -19,6 +21,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
+CHROMIUM = os.environ.get("PUNCHOUT_CHROMIUM", "/usr/bin/chromium")
 
 
 def run(*cmd: str | Path) -> None:
@@ -40,8 +43,25 @@ def demo(args: list[str]) -> None:
     os.execv(str(PY), [str(PY), "-m", "punchout", "demo", *args])
 
 
+def ensure_chromium() -> None:
+    """The browser tests drive Debian's Chromium; install it when it is missing."""
+    if Path(CHROMIUM).exists():
+        return
+    apt = shutil.which("apt-get")
+    if apt is None or os.geteuid() != 0:
+        sys.exit(
+            f"The browser tests need Chromium at {CHROMIUM}. Install Debian's package as root:"
+            " apt-get install chromium"
+        )
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    print("+ apt-get install chromium", flush=True)
+    subprocess.run([apt, "update", "-qq"], check=True, env=env)
+    subprocess.run([apt, "install", "-y", "-qq", "chromium"], check=True, env=env)
+
+
 def test(args: list[str]) -> None:
     setup("test")
+    ensure_chromium()
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
     run(BIN / "mypy")

@@ -1,8 +1,9 @@
 """``python -m punchout``: run the connector, and the PrintNow sandbox when no PrintNow is set.
 
 ``python -m punchout demo`` runs everything on embedded defaults: it generates ephemeral
-secrets for whatever is not set (and says so), starts an embedded Redis and the PrintNow
-sandbox, and serves the connector. ``python -m punchout serve`` does the same but insists that
+secrets for whatever is not set (and says so), starts an embedded Redis, the PrintNow
+sandbox, the connector and the buyer simulator with a demo buyer registered, and prints the
+one URL to open. ``python -m punchout serve`` does the same but insists that
 the secrets come from the environment.
 """
 
@@ -55,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m punchout", description=__doc__.split("\n")[0])
     parser.add_argument("mode", choices=["demo", "serve"], nargs="?", default="serve")
     parser.add_argument("--sandbox-port", type=int, default=8081)
+    parser.add_argument("--simulator-port", type=int, default=5001)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -77,6 +79,24 @@ def main(argv: list[str] | None = None) -> int:
 
     public = urlsplit(settings.public_url)
     host, port = public.hostname or "127.0.0.1", public.port or 5000
+    if args.mode == "demo":
+        from punchout.demo import start_demo
+
+        demo = start_demo(
+            settings,
+            host=host,
+            connector_port=port,
+            sandbox_port=args.sandbox_port,
+            simulator_port=args.simulator_port,
+        )
+        print(
+            f"PrintNow sandbox: {demo.sandbox_url}\nPunch-out connector: {demo.connector_url}\n"
+            f"Demo buyer registered: {demo.account.name} (cXML and OCI)\n\n"
+            f"Open the buyer simulator: {demo.simulator_url}\n(Ctrl-C stops)",
+            file=sys.stderr,
+        )
+        threading.Event().wait()
+        return 0
     if settings.uses_sandbox:
         sandbox_url = start_sandbox(settings, host, args.sandbox_port)
         settings = load_settings(environ, {"printnow_url": sandbox_url})
@@ -91,4 +111,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(0)

@@ -67,7 +67,7 @@ def setup_document(buyer: Buyer, secret: str, supplier: tuple[str, str]) -> byte
 <BuyerCookie>buyers-test-{secrets.token_hex(4)}</BuyerCookie>
 <Extrinsic name="UserEmail">{escape(user)}</Extrinsic>
 <BrowserFormPost><URL>{escape(_return_url(buyer))}</URL></BrowserFormPost>
-</PunchOutSetupRequest></Request></cXML>""".encode()  # noqa: E501
+</PunchOutSetupRequest></Request></cXML>""".encode()
 
 
 CXML_DIAGNOSES = {

@@ -95,10 +95,15 @@ def _headers(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'"
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'"
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    return Response(status=204)
 
 
 @bp.get("/")

@@ -19,6 +19,11 @@ def index() -> str:
     return render_template("index.html", public_url=settings.public_url)
 
 
+@bp.get("/favicon.ico")
+def favicon() -> tuple[str, int]:
+    return "", 204
+
+
 @bp.get("/healthz")
 def healthz() -> tuple[dict[str, Any], int]:
     """200 when Redis answers, 503 otherwise."""

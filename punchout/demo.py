@@ -1,0 +1,146 @@
+"""The whole product on one machine: PrintNow sandbox, connector and buyer simulator.
+
+:func:`start_demo` serves the three apps on loopback in background threads, with a demo buyer
+registered under a fresh secret that only the simulator knows. ``python -m punchout demo``
+and the browser tests both use it.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import redis
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from punchout.keys import hash_secret
+from punchout.printnow import PrintNowClient
+from punchout.registry_file import add_buyer
+from punchout.sandbox import SandboxConfig, create_sandbox_app
+from punchout.settings import Settings
+from punchout.simulator import SimulatorConfig, create_simulator_app
+from punchout.simulator.documents import BuyerAccount
+
+DEMO_BUYER = "demo"
+
+
+@dataclass
+class Demo:
+    """The running demo: where each part answers."""
+
+    connector_url: str
+    sandbox_url: str
+    simulator_url: str
+    connector_app: Any
+    account: BuyerAccount = field(repr=False)
+    servers: list[BaseWSGIServer] = field(default_factory=list, repr=False)
+
+    def stop(self) -> None:
+        for server in self.servers:
+            server.shutdown()
+            server.server_close()
+
+
+def _serve(app: Any, host: str, port: int, name: str) -> BaseWSGIServer:
+    server = make_server(host, port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.1,), name=name, daemon=True)
+    thread.start()
+    return server
+
+
+def write_demo_registry(path: Path, secret: str) -> BuyerAccount:
+    """A fresh registry holding the demo buyer (cXML and OCI), returning how it logs in."""
+    account = BuyerAccount(
+        buyer_id=DEMO_BUYER,
+        name="Demo Buyer Inc.",
+        domain="NetworkID",
+        identity="AN-DEMO-BUYER",
+        secret=secret,
+        oci_username="DEMO-SAP",
+        supplier_domain="",
+        supplier_identity="",
+    )
+    path.unlink(missing_ok=True)
+    add_buyer(
+        path,
+        DEMO_BUYER,
+        name=account.name,
+        protocols=["cxml", "oci"],
+        storefront_id=1,
+        user_policy="per_user",
+        price_book="standard",
+        return_hosts=["127.0.0.1", "localhost"],
+        credentials=[(account.domain, account.identity)],
+        secret_hash=hash_secret(secret),
+        oci_username=account.oci_username,
+    )
+    return account
+
+
+def start_demo(
+    settings: Settings,
+    *,
+    host: str = "127.0.0.1",
+    connector_port: int = 5000,
+    sandbox_port: int = 8081,
+    simulator_port: int = 5001,
+    redis_client: redis.Redis | None = None,
+    merge_seconds: float | None = None,
+) -> Demo:
+    """Serve the sandbox (when no PrintNow URL is set), the connector and the simulator."""
+    from punchout.app import create_app
+    from punchout.settings import load_settings
+
+    servers = []
+    sandbox_url = settings.printnow_url
+    if settings.uses_sandbox:
+        sandbox = create_sandbox_app(
+            SandboxConfig(
+                api_token=settings.printnow_api_token,
+                api_key=settings.printnow_api_key,
+                token_idle_seconds=settings.sandbox_token_idle_seconds,
+                merge_seconds=settings.sandbox_merge_seconds
+                if merge_seconds is None
+                else merge_seconds,
+            )
+        )
+        servers.append(_serve(sandbox, host, sandbox_port, "printnow-sandbox"))
+        sandbox_url = f"http://{host}:{servers[-1].server_port}"
+    connector_server = make_server(host, connector_port, lambda e, s: [], threaded=True)
+    connector_url = f"http://{host}:{connector_server.server_port}"
+    secret = secrets.token_urlsafe(24)
+    buyers_file = settings.instance_path / "demo-buyers.toml"
+    account = write_demo_registry(buyers_file, secret)
+    overrides = {
+        "printnow_url": sandbox_url,
+        "public_url": connector_url,
+        "buyers_file": str(buyers_file),
+    }
+    values = {f: getattr(settings, f) for f in settings.__dataclass_fields__}
+    values["instance_path"] = str(settings.instance_path)
+    values.update(overrides)
+    final = load_settings(environ={}, overrides=values)
+    connector_app = create_app(final, redis_client=redis_client)
+    connector_server.app = connector_app
+    threading.Thread(
+        target=connector_server.serve_forever, args=(0.1,), name="connector", daemon=True
+    ).start()
+    servers.append(connector_server)
+    account = replace(
+        account, supplier_domain=final.supplier_domain, supplier_identity=final.supplier_identity
+    )
+    simulator = create_simulator_app(
+        SimulatorConfig(
+            connector_url=connector_url,
+            account=account,
+            printnow=PrintNowClient(
+                sandbox_url + "/api/v2", final.printnow_api_token, final.printnow_api_key
+            ),
+        )
+    )
+    servers.append(_serve(simulator, host, simulator_port, "buyer-simulator"))
+    simulator_url = f"http://{host}:{servers[-1].server_port}"
+    return Demo(connector_url, sandbox_url, simulator_url, connector_app, account, servers)
