@@ -5,6 +5,8 @@
     python3 tasks.py test   set up .venv (and Debian's Chromium for the browser tests) and run
                             ruff, mypy and the whole test suite
 
+    python3 tasks.py bench  set up .venv (and wrk) and run the benchmarks (bench/run.py --help)
+
 Extra arguments after ``test`` go to pytest (``python3 tasks.py test -k sandbox``).
 """
 
@@ -68,8 +70,19 @@ def test(args: list[str]) -> None:
     run(PY, "-m", "pytest", *args)
 
 
+def bench(args: list[str]) -> None:
+    setup("test")
+    if shutil.which("wrk") is None:
+        apt = shutil.which("apt-get")
+        if apt is None or os.geteuid() != 0:
+            sys.exit("The benchmarks need wrk: apt-get install wrk")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run([apt, "install", "-y", "-qq", "wrk"], check=True, env=env)
+    run(PY, ROOT / "bench" / "run.py", *args)
+
+
 def main() -> None:
-    commands = {"demo": demo, "test": test}
+    commands = {"demo": demo, "test": test, "bench": bench}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     try:

@@ -137,9 +137,12 @@ class Accounts:
         if buyer.user_policy == "guest":
             return self._new_temp(buyer, user)
         key = self._account_key(buyer, user)
-        linked = self._linked(buyer, key)
-        if linked is not None:
-            return self._login_linked(buyer, *linked)
+        known = self.store.get(self._account_map(buyer.id, key))
+        if isinstance(known, int):
+            record = self.directory_entry(buyer.id, known) or {}
+            if record.get("kind") == "linked":
+                password = self.encryptor.decrypt(str(record["password"]))
+                return self._login_linked(buyer, known, str(record["username"]), password)
         username, password = self._derived(buyer, key)
         try:
             token = self.client.login(username, password, buyer.storefront_id)
@@ -148,6 +151,8 @@ class Accounts:
             # start as a temporary user; on cart return, convert (new account) or transfer
             # (existing one), and a wrong password surfaces there with a clear message.
             return self._new_temp(buyer, user)
+        if isinstance(known, int):  # a returning user: nothing to look up or record again
+            return PipoLogin(token=token, user_id=known, is_temp=False)
         return self._remember_permanent(buyer, key, token)
 
     def _new_temp(self, buyer: Buyer, user: ProcurementUser) -> PipoLogin:

@@ -292,6 +292,7 @@ class OrderDesk:
             log.error("buyer %s: %s", buyer.id, exc)
             raise Refused(500, "The supplier's price list is not available.") from exc
         tolerance = _decimal(buyer.price_tolerance)
+        offers = self._offers(buyer, order)
         lines = []
         for n, line in enumerate(order.lines, start=1):
             number = line.line_number or n
@@ -304,7 +305,7 @@ class OrderDesk:
                 raise Refused(
                     400, f"{name} is priced in {line.currency}; this supplier bills in {currency}."
                 )
-            offer = self.c.store.get(offer_key(self.c.store, buyer.id, reference))
+            offer = offers.get(reference)
             if reference == line.supplier_part_id:
                 # The buyer sent the reference (OCI EXT_PRODUCT_ID) as its part number: the
                 # product is the one the cart offered.
@@ -348,6 +349,18 @@ class OrderDesk:
                 )
             )
         return lines
+
+    def _offers(self, buyer: Buyer, order: OrderRequest) -> dict[str, Any]:
+        """What each line was offered at in its cart, read in one round trip (MGET)."""
+        references = sorted(
+            {
+                (line.supplier_part_auxiliary_id or line.supplier_part_id).strip()
+                for line in order.lines
+            }
+        )
+        store = self.c.store
+        found = store.get_many([offer_key(store, buyer.id, r) for r in references])
+        return {r: offer for r, offer in zip(references, found, strict=True) if offer is not None}
 
     def _reference(self, buyer: Buyer, line: OrderLine, name: str) -> tuple[str, tuple[int, int]]:
         """The line's signed reference: its SupplierPartAuxiliaryID or, when that is empty (as

@@ -98,15 +98,21 @@ class SessionStore:
 
     def load(self, session_id: str) -> PunchoutSession | None:
         """The session, with its TTL slid forward; None when unknown or expired."""
-        key = self.store.key("session", session_id)
-        data = self.store.get(key)
-        if data is None:
-            return None
-        self.store.touch(key, self.session_ttl)
-        return PunchoutSession.from_json(data)
+        data = self.store.get_and_touch(self.store.key("session", session_id), self.session_ttl)
+        return None if data is None else PunchoutSession.from_json(data)
 
     def end(self, session_id: str) -> None:
         self.store.delete(self.store.key("session", session_id))
+
+    def open(self, session: PunchoutSession) -> str:
+        """Save a new session and issue its one-time start token, in one round trip."""
+        token = secrets.token_urlsafe(32)
+        pipe = self.store.redis.pipeline(transaction=False)
+        batch = Store(pipe, self.store.namespace)
+        batch.put(self.store.key("session", session.id), session.to_json(), self.session_ttl)
+        batch.put(self.store.key("start", _digest(token)), session.id, self.start_token_ttl)
+        pipe.execute()
+        return token
 
     def issue_start_token(self, session_id: str) -> str:
         """A one-time token for the StartPage URL; only its hash is kept."""

@@ -115,8 +115,7 @@ def start_punchout(c: Connector, buyer: Buyer, intent: SetupIntent) -> str:
         form_token=secrets.token_urlsafe(24),
         extra=dict(intent.extra),
     )
-    c.sessions.save(session)
-    token = c.sessions.issue_start_token(session.id)
+    token = c.sessions.open(session)
     log.info(
         "buyer %s: %s punch-out session %s for PIPO user %s%s",
         buyer.id,

@@ -56,6 +56,14 @@ class Store:
         """The value at ``key``, or None when it is absent or expired."""
         return _load(self.redis.get(key))
 
+    def get_many(self, keys: list[str]) -> list[Any | None]:
+        """The values at ``keys`` in one round trip (MGET), None where absent."""
+        return [_load(raw) for raw in self.redis.mget(keys)] if keys else []
+
+    def get_and_touch(self, key: str, ttl: int) -> Any | None:
+        """Read and slide the expiry in one round trip (GETEX); None when absent."""
+        return _load(self.redis.getex(key, ex=_check_ttl(ttl)))
+
     def take(self, key: str) -> Any | None:
         """Read and delete in one atomic step: for one-time values."""
         return _load(self.redis.getdel(key))

@@ -12,12 +12,22 @@ import os
 import secrets
 import sys
 
+from flask import Flask
 from werkzeug.serving import make_server
 
 from punchout.sandbox import SandboxConfig, create_sandbox_app
 
 #: The environment variables holding the API token and key (the connector reads the same).
 ENV_NAMES = ("PUNCHOUT_PRINTNOW_API_TOKEN", "PUNCHOUT_PRINTNOW_API_KEY")
+
+
+def app_from_environment() -> Flask:
+    """The sandbox as a WSGI app for a server such as gunicorn, with the API credentials from
+    the environment (``PUNCHOUT_PRINTNOW_API_TOKEN`` and ``_KEY``)."""
+    token, key = (os.environ.get(name, "") for name in ENV_NAMES)
+    if not (token and key):
+        raise SystemExit(f"set {' and '.join(ENV_NAMES)}")
+    return create_sandbox_app(SandboxConfig(api_token=token, api_key=key))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -42,6 +42,10 @@ class Binding:
     def allows(self, request: Request, session_id: str) -> bool:
         return session_id in self.sessions(request)
 
+    def cookie_value(self, session_ids: list[str]) -> str:
+        """The signed cookie value naming ``session_ids``."""
+        return str(self._serializer.dumps(session_ids))
+
     def bind(self, request: Request, response: Response, session_id: str) -> None:
         kept = [s for s in self.sessions(request) if s != session_id][-(MAX_SESSIONS - 1) :]
         response.set_cookie(

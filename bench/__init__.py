@@ -1,0 +1,1 @@
+"""Benchmarks of the connector's hot paths (not part of the test suite): see run.py."""

@@ -1,0 +1,64 @@
+"""A PrintNow stand-in that answers instantly, so benchmarks measure the connector alone.
+
+Plain WSGI, no framework. Every user has ``STUB_PROJECTS`` projects (ids 1..N, business
+cards); logins always succeed; orders get increasing ids.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+PROJECTS = int(os.environ.get("STUB_PROJECTS", "100"))
+_ORDER_IDS = itertools.count(1000 + os.getpid() * 100_000)
+_PROJECT_LIST = json.dumps(
+    [
+        {"id": n, "name": f"Business Cards {n}", "external_id": "BC-STD-85x55",
+         "fields": {"name_on_card": f"Bench User {n}"}}
+        for n in range(1, PROJECTS + 1)
+    ]
+).encode()  # fmt: skip
+USER = {"id": 42, "username": "bench", "first_name": "Bench", "last_name": "User",
+        "email": "bench@example.com", "is_temp": False}  # fmt: skip
+TEMP = {**USER, "id": 43, "username": "tmp_bench", "password": "pw", "is_temp": True,
+        "storefront_id": 1}  # fmt: skip
+ORDER = re.compile(r"^/api/v2/order/(\d+)(/.*)?$")
+PROCESS = re.compile(r"^/api/v2/pipo/order/\d+/process$")
+PROJECT = re.compile(r"^/api/v2/pipo/project/(\d+)$")
+
+
+def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    method, path = environ["REQUEST_METHOD"], environ["PATH_INFO"]
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    if length:
+        environ["wsgi.input"].read(length)
+    status, body = "200 OK", b"true"
+    if path == "/api/v2/pipo/user/login":
+        body = json.dumps(f"tok-{next(_ORDER_IDS)}").encode()
+    elif path == "/api/v2/pipo/user/info":
+        body = json.dumps(USER).encode()
+    elif path == "/api/v2/pipo/user/createtemp":
+        body = json.dumps(TEMP).encode()
+    elif path == "/api/v2/pipo/project/all":
+        body = _PROJECT_LIST
+    elif match := PROJECT.match(path):
+        body = json.dumps({"id": int(match[1]), "name": "Business Cards",
+                           "external_id": "BC-STD-85x55", "fields": {}}).encode()  # fmt: skip
+    elif path == "/api/v2/pipo/order/create":
+        body = str(next(_ORDER_IDS)).encode()
+    elif PROCESS.match(path):
+        body = b"true"
+    elif (match := ORDER.match(path)) and method == "GET":
+        body = json.dumps({"id": int(match[1]), "status": "New Order", "items": []}).encode()
+    elif match and method == "PATCH":
+        status, body = "204 No Content", b""
+    elif not path.startswith("/api/v2/pipo/user/"):
+        status, body = "404 Not Found", b'{"message": "not found"}'
+    start_response(
+        status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+    )
+    return [body]
