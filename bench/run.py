@@ -174,7 +174,7 @@ def wrk(name: str, url: str, *, mode: str, data: Path, path: str, ctype: str,
         seconds: float = 10, connections: int = 16, limit: int = 0) -> Run:  # fmt: skip
     script = data.parent / "load.lua"
     script.write_text(LUA)
-    threads = 2
+    threads = min(2, connections)
     per_thread = (limit + threads - 1) // threads if limit else 0
     cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
            "--timeout", "30s", "-s", str(script), url, "--", mode, str(data), path, ctype,
@@ -307,12 +307,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, redis_server(Path(tmp)) as (redis_url, client):
         folder = Path(tmp)
         registry(folder / "buyers.toml")
-        stub_env = {"STUB_PROJECTS": "100"}
-        printnow_app = "bench.stub_printnow:app"
-        if args.mode == "sandbox":
-            printnow_app = "punchout.sandbox.__main__:app_from_environment()"
-        with gunicorn(printnow_app, {**stub_env, **SECRETS}) as (stub_port, _), \
-                gunicorn("bench.baseline:app", {}) as (base_port, _):  # fmt: skip
+        with printnow(args.mode) as stub_port, gunicorn("bench.baseline:app", {}) as (base_port, _):
             connector_port = free_port()
             env = {
                 **SECRETS,
@@ -327,6 +322,24 @@ def main() -> None:
             )
     results["growth"] = growth()
     report(results)
+
+
+@contextmanager
+def printnow(mode: str) -> Iterator[int]:
+    """The PrintNow the connector talks to: the instant stub, or the sandbox (gunicorn)."""
+    if mode == "sandbox":
+        app = "punchout.sandbox.__main__:app_from_environment()"
+        with gunicorn(app, SECRETS) as (port, _):
+            yield port
+        return
+    port = free_port()
+    process = subprocess.Popen([sys.executable, str(ROOT / "bench" / "stub_server.py"), str(port)])
+    try:
+        wait_for(port)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(10)
 
 
 @contextmanager
@@ -387,12 +400,21 @@ def measure(args: argparse.Namespace, folder: Path, client: redis.Redis, env: di
                 f"cart return, {items} item(s)", url, mode="list", data=data, path="",
                 ctype=form, seconds=args.seconds,
             )  # fmt: skip
+        # Service time without queueing: one connection, one request at a time.
+        data = folder / "cart100-single.txt"
+        cart_sessions(store, binding, max(100, int(args.seconds * 200)), 100, "cxml", data)
+        runs["cart_100_single"] = wrk("cart return, 100 items, 1 conn", url, mode="list",
+                                      data=data, path="", ctype=form, seconds=args.seconds,
+                                      connections=1)  # fmt: skip
         for lines in (1, 10, 100):
             data = folder / f"order{lines}.xml"
             data.write_text(order_template(lines, reference_key).replace("@@N@@", f"{lines}-@@N@@"))
             runs[f"order_{lines}"] = wrk(f"OrderRequest, {lines} line(s)", url, mode="template",
                                          data=data, path="/cxml", ctype=xml,
                                          seconds=args.seconds)  # fmt: skip
+        runs["order_100_single"] = wrk("OrderRequest, 100 lines, 1 conn", url, mode="template",
+                                       data=data, path="/cxml", ctype=xml, seconds=args.seconds,
+                                       connections=1)  # fmt: skip
         data = folder / "oci.txt"
         data.write_text(oci_login_body())
         runs["oci_login"] = wrk("OCI login", url, mode="template", data=data, path="/oci/bench",

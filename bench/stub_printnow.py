@@ -31,33 +31,40 @@ PROCESS = re.compile(r"^/api/v2/pipo/order/\d+/process$")
 PROJECT = re.compile(r"^/api/v2/pipo/project/(\d+)$")
 
 
+def answer(method: str, path: str) -> tuple[str, bytes]:
+    """The status line and body PrintNow would answer, instantly."""
+    if path == "/api/v2/pipo/user/login":
+        return "200 OK", json.dumps(f"tok-{next(_ORDER_IDS)}").encode()
+    if path == "/api/v2/pipo/user/info":
+        return "200 OK", json.dumps(USER).encode()
+    if path == "/api/v2/pipo/user/createtemp":
+        return "200 OK", json.dumps(TEMP).encode()
+    if path == "/api/v2/pipo/project/all":
+        return "200 OK", _PROJECT_LIST
+    if match := PROJECT.match(path):
+        project = {"id": int(match[1]), "name": "Business Cards", "external_id": "BC-STD-85x55"}
+        return "200 OK", json.dumps(project).encode()
+    if path == "/api/v2/pipo/order/create":
+        return "200 OK", str(next(_ORDER_IDS)).encode()
+    if PROCESS.match(path):
+        return "200 OK", b"true"
+    if (match := ORDER.match(path)) and method == "GET":
+        return "200 OK", json.dumps(
+            {"id": int(match[1]), "status": "New Order", "items": []}
+        ).encode()
+    if match and method == "PATCH":
+        return "204 No Content", b""
+    if path.startswith("/api/v2/pipo/user/"):
+        return "200 OK", b"true"
+    return "404 Not Found", b'{"message": "not found"}'
+
+
 def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-    method, path = environ["REQUEST_METHOD"], environ["PATH_INFO"]
+    """The stub as a WSGI app (for the sandbox-free runs under any WSGI server)."""
     length = int(environ.get("CONTENT_LENGTH") or 0)
     if length:
         environ["wsgi.input"].read(length)
-    status, body = "200 OK", b"true"
-    if path == "/api/v2/pipo/user/login":
-        body = json.dumps(f"tok-{next(_ORDER_IDS)}").encode()
-    elif path == "/api/v2/pipo/user/info":
-        body = json.dumps(USER).encode()
-    elif path == "/api/v2/pipo/user/createtemp":
-        body = json.dumps(TEMP).encode()
-    elif path == "/api/v2/pipo/project/all":
-        body = _PROJECT_LIST
-    elif match := PROJECT.match(path):
-        body = json.dumps({"id": int(match[1]), "name": "Business Cards",
-                           "external_id": "BC-STD-85x55", "fields": {}}).encode()  # fmt: skip
-    elif path == "/api/v2/pipo/order/create":
-        body = str(next(_ORDER_IDS)).encode()
-    elif PROCESS.match(path):
-        body = b"true"
-    elif (match := ORDER.match(path)) and method == "GET":
-        body = json.dumps({"id": int(match[1]), "status": "New Order", "items": []}).encode()
-    elif match and method == "PATCH":
-        status, body = "204 No Content", b""
-    elif not path.startswith("/api/v2/pipo/user/"):
-        status, body = "404 Not Found", b'{"message": "not found"}'
+    status, body = answer(environ["REQUEST_METHOD"], environ["PATH_INFO"])
     start_response(
         status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
     )
