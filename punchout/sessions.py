@@ -50,6 +50,9 @@ class PunchoutSession:
     buyer_cookie: str = field(default="", repr=False)
     storefront_id: int = 0
     known_project_ids: tuple[int, ...] = ()
+    #: Whether ``known_project_ids`` has been read (when the StartPage opens, so the setup
+    #: request, which the buyer's system waits for, costs one PrintNow call, not two).
+    projects_seen: bool = False
     restored_items: tuple[RestoredItem, ...] = ()
     user_email: str = ""
     user_first_name: str = ""

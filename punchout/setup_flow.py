@@ -81,7 +81,6 @@ def start_punchout(c: Connector, buyer: Buyer, intent: SetupIntent) -> str:
         )
     try:
         login, restored = _login(c, buyer, intent)
-        known = tuple(p.id for p in c.client.list_projects(login.token))
     except IdentityError as exc:
         raise SetupRefused(403, exc.message, exc.reason) from exc
     except PrintNowError as exc:
@@ -103,9 +102,6 @@ def start_punchout(c: Connector, buyer: Buyer, intent: SetupIntent) -> str:
         return_target=intent.return_target,
         buyer_cookie=intent.buyer_cookie,
         storefront_id=buyer.storefront_id,
-        known_project_ids=tuple(
-            pid for pid in known if pid not in {r.project_id for r in restored}
-        ),
         restored_items=restored,
         user_email=intent.user.email,
         user_first_name=intent.user.first_name,

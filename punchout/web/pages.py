@@ -56,6 +56,25 @@ def start(token: str) -> BaseResponse:
     if session.operation == "inspect":
         target = c.url(f"/cart/{session.id}")
     else:
+        if not session.projects_seen:
+            # The designs that exist before the user starts: the others are this session's.
+            try:
+                listed = c.client.list_projects(session.pipo_token)
+            except PrintNowError as exc:
+                log.error("session %s: PrintNow failed at the StartPage: %s", session.id[:8], exc)
+                return page(
+                    "The storefront is unavailable",
+                    "The print storefront is not answering right now. Please start the "
+                    "punch-out again from your procurement system in a few minutes.",
+                    status=503,
+                )
+            restored = {item.project_id for item in session.restored_items}
+            session = replace(
+                session,
+                known_project_ids=tuple(p.id for p in listed if p.id not in restored),
+                projects_seen=True,
+            )
+            c.sessions.save(session)
         target = storefront_url(c, session)
     response = redirect(target, code=303)
     binding().bind(request, response, session.id)
