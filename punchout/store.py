@@ -108,7 +108,7 @@ def _check_ttl(ttl: int) -> int:
 
 
 def _dump(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+    return json.dumps(value, separators=(",", ":"))
 
 
 def _load(raw: bytes | str | None) -> Any | None:

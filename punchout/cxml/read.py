@@ -31,10 +31,16 @@ class InvalidRequest(ValueError):
     """Well-formed XML that is not a usable cXML request; the text says what is wrong."""
 
 
+def _local_name(tag: object) -> str:
+    if not isinstance(tag, str):
+        return ""
+    cut = tag.find("}")
+    return (tag[cut + 1 :] if cut >= 0 else tag).lower()
+
+
 def local(element: etree._Element) -> str:
     """The element's name without namespace, lower-cased."""
-    tag = element.tag if isinstance(element.tag, str) else ""
-    return tag.rsplit("}", 1)[-1].lower()
+    return _local_name(element.tag)
 
 
 def elements(parent: etree._Element) -> list[etree._Element]:
@@ -42,17 +48,24 @@ def elements(parent: etree._Element) -> list[etree._Element]:
 
 
 def child(parent: etree._Element | None, name: str) -> etree._Element | None:
+    """The first child named ``name`` in any case and namespace (cXML senders vary)."""
     if parent is None:
         return None
+    exact = parent.find(name)  # the common case, found in C
+    if exact is not None:
+        return exact
     wanted = name.lower()
-    return next((c for c in elements(parent) if local(c) == wanted), None)
+    for c in parent:
+        if _local_name(c.tag) == wanted:
+            return c
+    return None
 
 
 def children(parent: etree._Element | None, name: str) -> list[etree._Element]:
     if parent is None:
         return []
     wanted = name.lower()
-    return [c for c in elements(parent) if local(c) == wanted]
+    return [c for c in parent if _local_name(c.tag) == wanted]
 
 
 def text(element: etree._Element | None) -> str:
