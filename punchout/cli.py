@@ -106,6 +106,29 @@ def orders_show(buyer: str, order_id: str, documents: bool, as_json: bool) -> No
 COMMANDS = (buyers, users, pricebook, orders)
 
 
+@orders.command("resolve")
+@click.argument("buyer")
+@click.argument("order_id")
+@click.option("--created", "pipo_order_id", type=int, default=None,
+              help="PrintNow created the order after all: its order id.")  # fmt: skip
+@click.option("--not-created", is_flag=True, help="PrintNow did not create the order.")
+@with_app
+def orders_resolve(buyer: str, order_id: str, pipo_order_id: int | None, not_created: bool) -> None:
+    """Settle an order whose creation PrintNow never confirmed (answered 500 to the buyer).
+
+    Check the PrintNow order list for the PO number first. With --created ID the buyer's next
+    retry annotates and processes that order; with --not-created it creates the order.
+    """
+    if (pipo_order_id is None) == (not not_created):
+        click.echo("punchout: give exactly one of --created ID or --not-created.", err=True)
+        sys.exit(1)
+    count = _desk().resolve_uncertain(buyer, order_id, None if not_created else pipo_order_id)
+    if not count:
+        click.echo(f"punchout: order {order_id!r} of {buyer!r} has nothing to resolve.", err=True)
+        sys.exit(1)
+    click.echo(f"Resolved; the buyer's next retry of {order_id} finishes the order.")
+
+
 def register(app: Flask) -> None:
     """Add the command groups to the app's ``flask`` CLI."""
     for command in COMMANDS:

@@ -491,6 +491,30 @@ class OrderDesk:
         if self.clock() + need > deadline:
             raise Postponed("the time budget for this request ran out")
 
+    def resolve_uncertain(self, buyer_id: str, order_id: str, pipo_order_id: int | None) -> int:
+        """An operator's answer for PrintNow orders whose creation could not be confirmed:
+        the id PrintNow gave it, or None when it was not created. Returns how many groups
+        were resolved; the buyer's next retry then finishes the order."""
+        record = self.ledger(buyer_id, "new", order_id)
+        if record is None:
+            return 0
+        resolved = 0
+        for group in record["groups"]:
+            if group["state"] != "creating":
+                continue
+            if pipo_order_id is None:
+                group["state"] = "pending"
+            else:
+                group["pipo_order_id"] = pipo_order_id
+                group["state"] = "created"
+            resolved += 1
+        if resolved:
+            record.setdefault("history", []).append(
+                {"at": _now(), "state": "resolved by operator", "pipo_order_id": pipo_order_id}
+            )
+            self._save(record)
+        return resolved
+
     # ------------------------------------------------------------------ update, delete
 
     def _original(self, buyer: Buyer, order: OrderRequest) -> dict[str, Any]:

@@ -269,3 +269,32 @@ def test_operator_command_shows_orders_and_their_audit(connector: LiveConnector)
     assert "[redacted]" in shown.output and BUYER.secret not in shown.output
     missing = runner.invoke(args=["orders", "show", "acme", "PO-404"])
     assert missing.exit_code == 1 and "No order 'PO-404'" in missing.output
+
+
+def test_a_lost_create_answer_is_never_duplicated_and_an_operator_resolves_it(
+    make_connector: Any,
+) -> None:
+    connector = make_connector(printnow_read_timeout=1.0)
+    cart = returned_cart(connector)
+    body = order_request(BUYER, cart, order_id="PO-9009")
+    fault(connector, "pipo_order_create", mode="slow", delay=2.0, times=1)
+    first = connector.post_cxml(body)  # PrintNow creates the order, but answers too late
+    code, text = status_of(first.content)
+    assert (first.status_code, code) == (500, 500) and "will confirm" in text
+    again = connector.post_cxml(body)  # a retry must not create a second order
+    assert status_of(again.content)[0] == 500
+    import time
+
+    time.sleep(1.5)  # let the slow create finish in the sandbox
+    (order,) = pipo_orders(connector)
+    runner = connector.app.test_cli_runner()
+    resolved = runner.invoke(
+        args=["orders", "resolve", "acme", "PO-9009", "--created", str(order["id"])]
+    )
+    assert resolved.exit_code == 0, resolved.output
+    finished = connector.post_cxml(body)
+    assert status_of(finished.content)[0] == 200
+    (order,) = pipo_orders(connector)
+    assert order["merge"] in ("merging", "done")
+    nothing = runner.invoke(args=["orders", "resolve", "acme", "PO-9009", "--not-created"])
+    assert nothing.exit_code == 1
