@@ -246,7 +246,8 @@ def test_pricebook_check(connector: LiveConnector) -> None:
         [], ["buyers"], ["buyers", "add"], ["buyers", "list"], ["buyers", "show"],
         ["buyers", "rotate-secret"], ["buyers", "disable"], ["buyers", "enable"],
         ["buyers", "test"], ["users"], ["users", "list"], ["users", "link"],
-        ["users", "import"], ["pricebook", "check"], ["orders", "list"], ["orders", "show"], ["orders", "resolve"],
+        ["users", "import"], ["pricebook", "check"], ["orders", "list"], ["orders", "show"],
+        ["orders", "resolve"],
     ],
 )  # fmt: skip
 def test_every_command_has_help(connector: LiveConnector, command: list[str]) -> None:
