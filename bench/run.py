@@ -128,10 +128,12 @@ def wait_for(port: int, timeout: float = 30.0) -> None:
 
 
 @contextmanager
-def gunicorn(app: str, env: dict[str, str]) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+def gunicorn(
+    app: str, env: dict[str, str], *, options: tuple[str, ...] = ()
+) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
     port = free_port()
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), *GUNICORN, "--bind", f"127.0.0.1:{port}", app],
+        [str(BIN / "gunicorn"), *GUNICORN, *options, "--bind", f"127.0.0.1:{port}", app],
         cwd=ROOT,
         env={**os.environ, **env},
     )
@@ -329,7 +331,8 @@ def printnow(mode: str) -> Iterator[int]:
     """The PrintNow the connector talks to: the instant stub, or the sandbox (gunicorn)."""
     if mode == "sandbox":
         app = "punchout.sandbox.__main__:app_from_environment()"
-        with gunicorn(app, SECRETS) as (port, _):
+        # The sandbox keeps its state in memory: one worker process, so every call sees it.
+        with gunicorn(app, SECRETS, options=("--workers", "1", "--threads", "8")) as (port, _):
             yield port
         return
     port = free_port()
@@ -387,6 +390,12 @@ def measure(args: argparse.Namespace, folder: Path, client: redis.Redis, env: di
         runs["setup"] = wrk("PunchOutSetupRequest", url, mode="template", data=setup_file,
                             path="/cxml", ctype=xml, seconds=args.seconds)  # fmt: skip
         if args.mode == "sandbox":  # the sandbox has no bench user's designs to return or order
+            data = folder / "oci.txt"
+            data.write_text(oci_login_body())
+            runs["oci_login"] = wrk(
+                "OCI login", url, mode="template", data=data, path="/oci/bench", ctype=form,
+                seconds=args.seconds,
+            )  # fmt: skip
             memory = redis_memory(client)
             return {k: v.__dict__ | {"rate": v.rate} for k, v in runs.items()}, memory | {
                 "worker_rss_growth_percent": float("nan")
