@@ -285,7 +285,9 @@ def test_a_lost_create_answer_is_never_duplicated_and_an_operator_resolves_it(
     assert status_of(again.content)[0] == 500
     import time
 
-    time.sleep(1.5)  # let the slow create finish in the sandbox
+    deadline = time.monotonic() + 15  # the slow create finishes in the sandbox meanwhile
+    while not pipo_orders(connector) and time.monotonic() < deadline:
+        time.sleep(0.1)
     (order,) = pipo_orders(connector)
     runner = connector.app.test_cli_runner()
     resolved = runner.invoke(
