@@ -70,14 +70,17 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def live_sandbox() -> Iterator[LiveSandbox]:
-    """A fresh PrintNow sandbox on its own port (merge takes 0.5 s, tokens idle out at 60 s)."""
+    """A fresh PrintNow sandbox on its own port (merge takes 1.5 s, tokens idle out at 60 s).
+
+    The merge is long enough that a download right after processing reliably sees 409, even
+    on a busy machine, and short enough to wait for."""
     from punchout.sandbox import SandboxConfig, create_sandbox_app
 
     config = SandboxConfig(
         api_token=TEST_SECRETS["printnow_api_token"],
         api_key=TEST_SECRETS["printnow_api_key"],
         token_idle_seconds=60,
-        merge_seconds=0.5,
+        merge_seconds=1.5,
     )
     app = create_sandbox_app(config)
     with serve(app) as url:
