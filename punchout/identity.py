@@ -137,12 +137,9 @@ class Accounts:
         if buyer.user_policy == "guest":
             return self._new_temp(buyer, user)
         key = self._account_key(buyer, user)
-        known = self.store.get(self._account_map(buyer.id, key))
-        if isinstance(known, int):
-            record = self.directory_entry(buyer.id, known) or {}
-            if record.get("kind") == "linked":
-                password = self.encryptor.decrypt(str(record["password"]))
-                return self._login_linked(buyer, known, str(record["username"]), password)
+        known, record = self._known(buyer, key)
+        if known is not None and record.get("kind") == "linked":
+            return self._login_linked(buyer, known, *self._stored_credentials(record))
         username, password = self._derived(buyer, key)
         try:
             token = self.client.login(username, password, buyer.storefront_id)
@@ -242,17 +239,11 @@ class Accounts:
                 "This item does not belong to a known storefront user.",
                 f"buyer {buyer.id}: PIPO user {user_id} is not in the user directory",
             )
-        if record.get("kind") == "temp":
-            username = str(record["username"])
-            password = self.encryptor.decrypt(str(record["password"]))
-            is_temp = True
-        elif record.get("kind") == "linked":
-            username = str(record["username"])
-            password = self.encryptor.decrypt(str(record["password"]))
-            is_temp = False
+        is_temp = record.get("kind") == "temp"
+        if record.get("kind") in ("temp", "linked"):
+            username, password = self._stored_credentials(record)
         else:
             username, password = self._derived(buyer, str(record["user_key"]))
-            is_temp = False
         try:
             token = self.client.login(username, password, buyer.storefront_id)
         except (AuthenticationFailed, NotFound) as exc:
@@ -296,16 +287,23 @@ class Accounts:
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
         return self.store.key("account", buyer_id, digest)
 
-    def _linked(self, buyer: Buyer, key: str) -> tuple[int, str, str] | None:
-        """(user id, username, password) of the account ``key`` is linked to, if any."""
+    def _known(self, buyer: Buyer, key: str) -> tuple[int | None, dict[str, Any]]:
+        """The storefront user ``key`` maps to, if any, and its directory record."""
         user_id = self.store.get(self._account_map(buyer.id, key))
         if not isinstance(user_id, int):
+            return None, {}
+        return user_id, self.directory_entry(buyer.id, user_id) or {}
+
+    def _stored_credentials(self, record: dict[str, Any]) -> tuple[str, str]:
+        """The username and (decrypted) password a temp or linked record keeps."""
+        return str(record["username"]), self.encryptor.decrypt(str(record["password"]))
+
+    def _linked(self, buyer: Buyer, key: str) -> tuple[int, str, str] | None:
+        """(user id, username, password) of the account ``key`` is linked to, if any."""
+        user_id, record = self._known(buyer, key)
+        if user_id is None or record.get("kind") != "linked":
             return None
-        record = self.directory_entry(buyer.id, user_id)
-        if not record or record.get("kind") != "linked":
-            return None
-        password = self.encryptor.decrypt(str(record["password"]))
-        return user_id, str(record["username"]), password
+        return (user_id, *self._stored_credentials(record))
 
     def _login_linked(self, buyer: Buyer, user_id: int, username: str, password: str) -> PipoLogin:
         try:

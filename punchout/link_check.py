@@ -48,12 +48,17 @@ def _return_url(buyer: Buyer) -> str:
     return f"{scheme}://{host}/punchout-test/return"
 
 
+def _test_user(buyer: Buyer) -> str:
+    """The e-mail the test plays the user with, on the buyer's own domain when there is one."""
+    return "punchout-test@" + next(iter(buyer.return_hosts), "buyer.invalid").lstrip("*.")
+
+
 def setup_document(buyer: Buyer, secret: str, supplier: tuple[str, str]) -> bytes:
     """A minimal PunchOutSetupRequest as the buyer's system would send it."""
     domain, identity = buyer.credentials[0] if buyer.credentials else ("NetworkID", "unknown")
     now = datetime.now().astimezone().isoformat(timespec="seconds")
     payload = f"{secrets.token_hex(8)}.buyers-test@punchout"
-    user = "punchout-test@" + (next(iter(buyer.return_hosts), "buyer.invalid").lstrip("*."))
+    user = _test_user(buyer)
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/1.2.071/cXML.dtd">
 <cXML payloadID={quoteattr(payload)} timestamp="{now}" xml:lang="en-US">
@@ -133,7 +138,7 @@ def _open_start(report: CheckReport, start: str) -> None:
 def check_oci(base_url: str, buyer: Buyer, secret: str) -> CheckReport:
     report = CheckReport()
     url = f"{base_url.rstrip('/')}/oci/{buyer.id}"
-    user = "punchout-test@" + (next(iter(buyer.return_hosts), "buyer.invalid").lstrip("*."))
+    user = _test_user(buyer)
     fields = {
         buyer.oci.username_field: buyer.oci.username,
         buyer.oci.password_field: secret,

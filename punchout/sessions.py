@@ -117,12 +117,6 @@ class SessionStore:
         pipe.execute()
         return token
 
-    def issue_start_token(self, session_id: str) -> str:
-        """A one-time token for the StartPage URL; only its hash is kept."""
-        token = secrets.token_urlsafe(32)
-        self.store.put(self.store.key("start", _digest(token)), session_id, self.start_token_ttl)
-        return token
-
     def redeem_start_token(self, token: str) -> str | None:
         """The session id the token opens, exactly once; None if unknown, used or expired."""
         if not token or len(token) > 128:

@@ -35,6 +35,19 @@ class BuyerIdentity:
     supplier_identity: str = "123456789"
 
 
+def header(buyer: BuyerIdentity, secret: str, user_agent: str) -> str:
+    """The Header of a request: From and Sender the buyer, To the supplier, the secret."""
+    return f"""<Header>
+    <From><Credential domain="{buyer.domain}">
+      <Identity>{buyer.identity}</Identity></Credential></From>
+    <To><Credential domain="{buyer.supplier_domain}">
+      <Identity>{buyer.supplier_identity}</Identity></Credential></To>
+    <Sender><Credential domain="{buyer.domain}"><Identity>{buyer.identity}</Identity>
+      <SharedSecret>{html.escape(secret)}</SharedSecret></Credential>
+      <UserAgent>{user_agent}</UserAgent></Sender>
+  </Header>"""
+
+
 def setup_request(
     buyer: BuyerIdentity,
     *,
@@ -65,15 +78,7 @@ def setup_request(
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 {DOCTYPE}
 <cXML payloadID="{payload_id}" timestamp="2026-11-22T10:00:00-05:00" xml:lang="en-US">
-  <Header>
-    <From><Credential domain="{buyer.domain}">
-      <Identity>{buyer.identity}</Identity></Credential></From>
-    <To><Credential domain="{buyer.supplier_domain}">
-      <Identity>{buyer.supplier_identity}</Identity></Credential></To>
-    <Sender><Credential domain="{buyer.domain}"><Identity>{buyer.identity}</Identity>
-      <SharedSecret>{html.escape(shared)}</SharedSecret></Credential>
-      <UserAgent>Test Procurement 1.0</UserAgent></Sender>
-  </Header>
+  {header(buyer, shared, "Test Procurement 1.0")}
   <Request deploymentMode="test">
     <PunchOutSetupRequest operation="{operation}">
       <BuyerCookie>{html.escape(cookie)}</BuyerCookie>
@@ -303,15 +308,7 @@ def order_request(
 {DOCTYPE}
 <cXML payloadID="{payload_id or order_id + "." + order_type + "@buyer.example"}"
       timestamp="2026-11-22T11:00:00Z" xml:lang="en-US">
-  <Header>
-    <From><Credential domain="{buyer.domain}">
-      <Identity>{buyer.identity}</Identity></Credential></From>
-    <To><Credential domain="{buyer.supplier_domain}">
-      <Identity>{buyer.supplier_identity}</Identity></Credential></To>
-    <Sender><Credential domain="{buyer.domain}"><Identity>{buyer.identity}</Identity>
-      <SharedSecret>{html.escape(shared)}</SharedSecret></Credential>
-      <UserAgent>Coupa Procurement 1.0</UserAgent></Sender>
-  </Header>
+  {header(buyer, shared, "Coupa Procurement 1.0")}
   <Request deploymentMode="production">
     <OrderRequest>
       <OrderRequestHeader orderID="{order_id}" orderDate="2026-11-22T11:00:00Z"

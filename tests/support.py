@@ -50,6 +50,24 @@ class LiveSandbox:
     def api_url(self) -> str:
         return self.url + "/api/v2"
 
+    def control(self, method: str, path: str, **body: Any) -> Any:
+        """Call the sandbox's test controls (``/_sandbox/...``); the answer's JSON, if any."""
+        import requests
+
+        response = requests.request(
+            method,
+            self.url + "/_sandbox" + path,
+            json=body or None,
+            auth=(self.api_token, self.api_key),
+            timeout=5,
+        )
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def fault(self, endpoint: str, **settings: Any) -> None:
+        """Switch a fault on for one sandbox endpoint (see punchout/sandbox/faults.py)."""
+        self.control("POST", "/faults", endpoint=endpoint, **settings)
+
 
 class LateApp:
     """A WSGI app set after its server is bound (the app needs to know its own URL)."""

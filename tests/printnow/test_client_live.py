@@ -6,10 +6,8 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-import requests
 
 from punchout.printnow import (
     ApiCredentialsRejected,
@@ -45,26 +43,14 @@ def client(live_sandbox: LiveSandbox) -> PrintNowClient:
     )
 
 
-def control(sandbox: LiveSandbox, method: str, path: str, **body: Any) -> Any:
-    response = requests.request(
-        method,
-        sandbox.url + "/_sandbox" + path,
-        json=body or None,
-        auth=(sandbox.api_token, sandbox.api_key),
-        timeout=5,
-    )
-    response.raise_for_status()
-    return response.json() if response.content else None
-
-
 def add_project(sandbox: LiveSandbox, user_id: int, template: str = "BC-STD-85x55") -> int:
     fields = {
         "BC-STD-85x55": {"name_on_card": "Ada Lovelace"},
         "LH-A4-120": {"company_name": "Analytical Engines Ltd"},
         "BN-RU-850": {"headline": "Meet us at stand 12"},
     }[template]
-    project = control(
-        sandbox, "POST", "/projects", user_id=user_id, template=template, fields=fields
+    project = sandbox.control(
+        "POST", "/projects", user_id=user_id, template=template, fields=fields
     )
     return int(project["id"])
 
@@ -322,21 +308,15 @@ def test_fault_switch_5xx_is_retried_for_gets(
 ) -> None:
     temp = client.create_temp_user(SF)
     token = client.login(temp.username, temp.password, SF)
-    control(
-        live_sandbox,
-        "POST",
-        "/faults",
-        endpoint="pipo_project_all",
+    live_sandbox.fault(
+        "pipo_project_all",
         mode="error",
         status=503,
         times=2,
     )
     assert client.list_projects(token) == []
-    control(
-        live_sandbox,
-        "POST",
-        "/faults",
-        endpoint="pipo_order_create",
+    live_sandbox.fault(
+        "pipo_order_create",
         mode="error",
         status=500,
         times=1,
@@ -346,14 +326,11 @@ def test_fault_switch_5xx_is_retried_for_gets(
 
 
 def test_fault_switch_drop_and_slow(client: PrintNowClient, live_sandbox: LiveSandbox) -> None:
-    control(live_sandbox, "POST", "/faults", endpoint="pipo_user_createtemp", mode="drop", times=1)
+    live_sandbox.fault("pipo_user_createtemp", mode="drop", times=1)
     with pytest.raises(PrintNowConnectionError):
         client.create_temp_user(SF)
-    control(
-        live_sandbox,
-        "POST",
-        "/faults",
-        endpoint="pipo_user_createtemp",
+    live_sandbox.fault(
+        "pipo_user_createtemp",
         mode="slow",
         delay=1.0,
         times=1,

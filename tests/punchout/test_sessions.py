@@ -39,8 +39,8 @@ def test_session_round_trips_and_slides(store: Store) -> None:
 
 def test_start_token_is_single_use_and_stored_hashed(store: Store) -> None:
     sessions = SessionStore(store, session_ttl=100, start_token_ttl=10)
-    token = sessions.issue_start_token("session-1")
-    stored = store.redis.keys("punchout:start:*")
+    token = sessions.open(make_session(id="session-1"))
+    stored = store.redis.keys("punchout:start:*")  # the session itself is under :session:
     assert len(stored) == 1 and token not in stored[0]
     assert 0 < store.redis.ttl(stored[0]) <= 10
     assert sessions.redeem_start_token(token) == "session-1"
@@ -50,7 +50,7 @@ def test_start_token_is_single_use_and_stored_hashed(store: Store) -> None:
 
 def test_start_token_redeemed_once_under_concurrency(store: Store) -> None:
     sessions = SessionStore(store, session_ttl=100, start_token_ttl=10)
-    token = sessions.issue_start_token("session-2")
+    token = sessions.open(make_session(id="session-2"))
     results: list[str | None] = []
     threads = [
         threading.Thread(target=lambda: results.append(sessions.redeem_start_token(token)))

@@ -46,14 +46,8 @@ class LiveConnector:
         os.utime(self.buyers_file, (stamp, stamp))
 
     def sandbox_state(self) -> dict[str, Any]:
-        response = requests.get(
-            self.sandbox.url + "/_sandbox/state",
-            auth=(self.sandbox.api_token, self.sandbox.api_key),
-            timeout=10,
-        )
-        response.raise_for_status()
-        result: dict[str, Any] = response.json()
-        return result
+        state: dict[str, Any] = self.sandbox.control("GET", "/state")
+        return state
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 from click.testing import Result
 
 from punchout.buyers import BuyerRegistry, authenticate
@@ -204,23 +203,14 @@ def test_users_import_is_interrupted_then_resumes(
     def create_then_fail(*args: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
         if calls["n"] == 3:  # PrintNow starts failing at the third account
-            requests.post(
-                connector.sandbox.url + "/_sandbox/faults",
-                json={"endpoint": "customer_create", "mode": "error", "status": 503},
-                auth=(connector.sandbox.api_token, connector.sandbox.api_key),
-                timeout=5,
-            ).raise_for_status()
+            connector.sandbox.fault("customer_create", mode="error", status=503)
         return real_create(*args, **kwargs)
 
     monkeypatch.setattr(client, "create_customer", create_then_fail)
     first = run(connector, "users", "import", "acme", str(csv_file))
     assert first.exit_code == 1
     assert "interrupted at row 4" in first.output and "again to resume" in first.output
-    requests.delete(
-        connector.sandbox.url + "/_sandbox/faults",
-        auth=(connector.sandbox.api_token, connector.sandbox.api_key),
-        timeout=5,
-    ).raise_for_status()
+    connector.sandbox.control("DELETE", "/faults")
     second = run(connector, "users", "import", "acme", str(csv_file))
     assert second.exit_code == 1  # the bad row is reported
     assert "3 created, 0 existed already, 2 done before, 1 failed" in second.output

@@ -138,12 +138,7 @@ def test_a_retried_setup_gets_the_same_answer_and_a_reused_id_409(
 
 
 def test_printnow_down_during_setup_is_503_and_retryable(connector: LiveConnector) -> None:
-    requests.post(
-        connector.sandbox.url + "/_sandbox/faults",
-        json={"endpoint": "pipo_user_createtemp", "mode": "error", "status": 500, "times": 1},
-        auth=(connector.sandbox.api_token, connector.sandbox.api_key),
-        timeout=5,
-    ).raise_for_status()
+    connector.sandbox.fault("pipo_user_createtemp", mode="error", status=500, times=1)
     failed = connector.post_cxml(setup_request(BUYER, payload_id="down-1"))
     assert failed.status_code == 503
     assert "try again" in status_of(failed.content)[1]

@@ -44,15 +44,6 @@ def pipo_orders(connector: LiveConnector) -> list[dict[str, Any]]:
     return orders
 
 
-def fault(connector: LiveConnector, endpoint: str, **settings: Any) -> None:
-    requests.post(
-        connector.sandbox.url + "/_sandbox/faults",
-        json={"endpoint": endpoint, **settings},
-        auth=(connector.sandbox.api_token, connector.sandbox.api_key),
-        timeout=5,
-    ).raise_for_status()
-
-
 def test_po_from_the_cart_becomes_a_processed_pipo_order(connector: LiveConnector) -> None:
     cart = returned_cart(
         connector,
@@ -92,7 +83,7 @@ def test_printnow_failing_between_create_and_process_is_resumed_once(
     cart = returned_cart(connector)
     body = order_request(BUYER, cart, order_id="PO-3003")
     # process is a GET: the client retries it twice, so fail all three tries
-    fault(connector, "pipo_order_process", mode="error", status=500, times=3)
+    connector.sandbox.fault("pipo_order_process", mode="error", status=500, times=3)
     first = connector.post_cxml(body)
     assert first.status_code == 503
     assert status_of(first.content)[0] == 560
@@ -107,7 +98,7 @@ def test_printnow_failing_between_create_and_process_is_resumed_once(
 def test_printnow_down_before_create_is_retryable(connector: LiveConnector) -> None:
     cart = returned_cart(connector)
     body = order_request(BUYER, cart, order_id="PO-3004")
-    fault(connector, "pipo_order_create", mode="error", status=503, times=1)
+    connector.sandbox.fault("pipo_order_create", mode="error", status=503, times=1)
     assert status_of(connector.post_cxml(body).content)[0] == 560
     assert pipo_orders(connector) == []
     assert status_of(connector.post_cxml(body).content)[0] == 200
@@ -277,7 +268,7 @@ def test_a_lost_create_answer_is_never_duplicated_and_an_operator_resolves_it(
     connector = make_connector(printnow_read_timeout=1.0)
     cart = returned_cart(connector)
     body = order_request(BUYER, cart, order_id="PO-9009")
-    fault(connector, "pipo_order_create", mode="slow", delay=2.0, times=1)
+    connector.sandbox.fault("pipo_order_create", mode="slow", delay=2.0, times=1)
     first = connector.post_cxml(body)  # PrintNow creates the order, but answers too late
     code, text = status_of(first.content)
     assert (first.status_code, code) == (500, 500) and "will confirm" in text

@@ -195,8 +195,7 @@ def test_cart_pages_answer_only_the_browser_that_opened_the_session(
     cart_url = browser.storefront_return_url()
     stranger = Browser().get(cart_url)
     assert stranger.status_code == 403
-    raw = browser.last.headers  # type: ignore[union-attr]
-    assert raw is not None
+    assert browser.get(cart_url).status_code == 200  # the browser that opened it still may
 
 
 def test_session_cookie_works_inside_a_procurement_iframe(connector: LiveConnector) -> None:
