@@ -79,6 +79,8 @@ def _dns_name(host: str) -> str:
 
 def _matches(host: str, pattern: str) -> bool:
     pattern = pattern.strip().lower()
+    if _is_ip(pattern):  # an address matches itself however it is written ([::1] or ::1)
+        return _is_ip(host) and ip_address(host.strip("[]")) == ip_address(pattern.strip("[]"))
     wildcard = pattern.startswith("*.")
     name = _normalised_pattern(pattern[2:] if wildcard else pattern)
     if not name:

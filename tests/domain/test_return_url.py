@@ -80,6 +80,13 @@ def test_plain_http_only_for_a_buyers_test_system() -> None:
     assert check_return_url(url, HOSTS, allow_http=True) == url
 
 
+@pytest.mark.parametrize("entry", ["::1", "[::1]", "0:0:0:0:0:0:0:1"])
+def test_an_address_on_the_list_matches_however_it_is_written(entry: str) -> None:
+    assert check_return_url("http://[0::1]:5000/r", (entry,)) == "http://[::1]:5000/r"
+    with pytest.raises(ReturnUrlRefused):
+        check_return_url("http://[::2]:5000/r", (entry,))
+
+
 def test_a_wildcard_never_matches_an_address() -> None:
     with pytest.raises(ReturnUrlRefused):
         check_return_url("https://10.0.0.1/", ("*.0.0.1",))
