@@ -14,12 +14,11 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from ipaddress import ip_address
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from punchout.keys import verify_secret
+from punchout.return_url import ReturnUrlRefused, check_return_url
 
 PROTOCOLS = ("cxml", "oci")
 USER_POLICIES = ("per_user", "shared", "guest")
@@ -183,37 +182,16 @@ def authenticate(buyer: Buyer | None, secret: str, now: datetime | None = None) 
 
 
 def return_host_allowed(buyer: Buyer, url: str) -> bool:
-    """Whether carts may go to ``url``: https on an allowed host (http only to loopback, or
-    when the buyer has ``allow_http_return`` for a test system).
+    """Whether carts may go to ``url`` as a browser reads it (see :mod:`punchout.return_url`)."""
+    return approved_return_url(buyer, url) is not None
 
-    Allowed hosts are exact names or ``*.example.com`` for any subdomain of example.com.
-    """
+
+def approved_return_url(buyer: Buyer, url: str) -> str | None:
+    """The normalised URL carts may be posted to, or None when ``url`` is not allowed."""
     try:
-        parts = urlsplit(url.strip())
-        host = (parts.hostname or "").lower().rstrip(".")
-    except ValueError:
-        return False
-    if not host or parts.scheme not in ("http", "https"):
-        return False
-    if parts.scheme == "http" and not (_is_loopback(host) or buyer.allow_http_return):
-        return False
-    for allowed in buyer.return_hosts:
-        allowed = allowed.lower().strip()
-        if allowed.startswith("*."):
-            if host.endswith(allowed[1:]) and host != allowed[2:]:
-                return True
-        elif host == allowed:
-            return True
-    return False
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ip_address(host).is_loopback
-    except ValueError:
-        return False
+        return check_return_url(url, buyer.return_hosts, allow_http=buyer.allow_http_return)
+    except ReturnUrlRefused:
+        return None
 
 
 # ------------------------------------------------------------------------ validation

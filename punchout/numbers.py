@@ -73,7 +73,8 @@ def parse_decimal(
         raise BadNumber(field, raw, "has too many digits")
     if len(fraction.rstrip("0")) > min(places, _FRACTION_DIGITS):
         raise BadNumber(field, raw, f"has more than {places} decimal places")
-    value = Decimal(f"{'-' if sign == '-' else ''}{whole}.{fraction or '0'}")
+    # Kept as written ("2" stays 2, "2.50" stays 2.50): the number is echoed in orders.
+    value = Decimal(f"{'-' if sign == '-' else ''}{whole}{'.' + fraction if fraction else ''}")
     if minimum is not None and value < minimum:
         raise BadNumber(field, raw, f"is below the smallest allowed value {minimum}")
     if maximum is not None and value > maximum:

@@ -11,7 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote
+
+from ada_url import URL
+
+from punchout.numbers import BadNumber, parse_int
 
 #: Field lengths of OCI 4.0/5.0 (SPEC_NOTES §9).
 LENGTHS = {
@@ -33,6 +37,19 @@ CUST_LENGTHS = (10, 10, 10, 20, 50)
 DEFAULT_CUST_FIELDS = ("CUST_FIELD1", "CUST_FIELD2", "CUST_FIELD3", "CUST_FIELD4", "CUST_FIELD5")
 LONGTEXT_LINE = 132
 FUNCTIONS = ("VALIDATE", "DETAIL", "BACKGROUND_SEARCH")
+#: The charsets a NEW_ITEM form may be sent in (HTTP_CONTENT_CHARSET), by canonical name.
+#: Only ASCII-compatible ones: in UTF-16 and the like, the form's markup itself changes
+#: meaning for the browser, and any other codec name is no charset at all.
+CHARSETS = frozenset(
+    {"utf-8", "us-ascii", "windows-1252"}
+    | {f"iso-8859-{n}" for n in range(1, 16) if n != 12}  # ISO 8859-12 was never published
+)
+#: Other spellings of the accepted charsets, as SAP systems send them.
+_CHARSET_ALIASES = {"utf8": "utf-8", "ascii": "us-ascii", "cp1252": "windows-1252"} | {
+    f"iso8859-{n}": f"iso-8859-{n}" for n in range(1, 16)
+}
+#: Most items one NEW_ITEM form is read with.
+MAX_NEW_ITEMS = 1_000
 
 
 class OciError(ValueError):
@@ -88,7 +105,7 @@ def read_callup(
         hook_url=hook,
         function=folded.get("function", "").strip().upper(),
         target=target.strip() or "_top",
-        charset=folded.get("http_content_charset", "").strip(),
+        charset=form_charset(folded.get("http_content_charset", "")),
         version=folded.get("oci_version", "").strip(),
         product_id=folded.get("productid", "").strip(),
         quantity=folded.get("quantity", "").strip(),
@@ -97,12 +114,23 @@ def read_callup(
     )
 
 
+def form_charset(requested: str) -> str:
+    """The canonical name of an accepted OCI charset, or "" (send UTF-8) for anything else."""
+    wanted = requested.strip().lower().replace("_", "-")
+    wanted = _CHARSET_ALIASES.get(wanted, wanted)
+    return wanted if wanted in CHARSETS else ""
+
+
 def hook_form(hook_url: str) -> tuple[str, list[tuple[str, str]]]:
     """The form action (HOOK_URL without its query) and its query parameters as hidden
-    inputs: browsers drop an action's query string on a form POST."""
-    parts = urlsplit(hook_url)
-    action = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
-    return action, parse_qsl(parts.query, keep_blank_values=True)
+    inputs: browsers drop an action's query string on a form POST.
+
+    ``hook_url`` is read as a browser reads it (WHATWG URL), as the return-URL check did."""
+    url = URL(hook_url)
+    query = url.search.removeprefix("?")
+    url.search = ""
+    url.hash = ""
+    return url.href, parse_qsl(query, keep_blank_values=True)
 
 
 def cut(text: str, length: int) -> str:
@@ -203,10 +231,10 @@ def choose_charset(
 
     The requested charset is used when it carries every character once typographic dashes
     and quotes are made plain; otherwise the form goes as UTF-8, unchanged. Nothing is ever
-    replaced by ``?``.
+    replaced by ``?``. A charset outside :data:`CHARSETS` is never used.
     """
-    wanted = requested.strip().lower()
-    if not wanted or wanted in ("utf-8", "utf8"):
+    wanted = form_charset(requested)
+    if not wanted or wanted == "utf-8":
         return "utf-8", list(fields)
     plain = [(name, value.translate(PLAIN)) for name, value in fields]
     if encodable(plain, wanted):
@@ -215,16 +243,28 @@ def choose_charset(
 
 
 def read_new_items(form: Mapping[str, str]) -> list[dict[str, str]]:
-    """The items of a NEW_ITEM form, by index (for tests and the buyer simulator)."""
+    """The items of a NEW_ITEM form, by index (for tests and the buyer simulator).
+
+    An index that is not a whole number from 1 to :data:`MAX_NEW_ITEMS` is an
+    :class:`OciError` naming the field."""
     items: dict[int, dict[str, str]] = {}
     for name, value in form.items():
         if not name.upper().startswith("NEW_ITEM-"):
             continue
         rest = name[len("NEW_ITEM-") :]
         if rest.upper().startswith("LONGTEXT_") and ":" in rest:
-            index = int(rest[len("LONGTEXT_") : rest.index(":")])
+            index = _item_index(rest[len("LONGTEXT_") : rest.index(":")], name)
             items.setdefault(index, {})["LONGTEXT"] = value
         elif rest.endswith("]") and "[" in rest:
             field_name, index_text = rest[:-1].split("[", 1)
-            items.setdefault(int(index_text), {})[field_name.upper()] = value
+            items.setdefault(_item_index(index_text, name), {})[field_name.upper()] = value
     return [items[k] for k in sorted(items)]
+
+
+def _item_index(text: str, name: str) -> int:
+    try:
+        return parse_int(
+            text, field=f"the item index of {name[:60]}", minimum=1, maximum=MAX_NEW_ITEMS
+        )
+    except BadNumber as exc:
+        raise OciError(str(exc)) from None

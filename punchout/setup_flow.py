@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from punchout.buyers import Buyer, return_host_allowed
+from punchout.buyers import Buyer, approved_return_url
 from punchout.connector import Connector
 from punchout.identity import IdentityError, PipoLogin, ProcurementUser
 from punchout.printnow import PrintNowError
@@ -72,7 +72,9 @@ def start_punchout(c: Connector, buyer: Buyer, intent: SetupIntent) -> str:
         )
     if not intent.return_url:
         raise SetupRefused(400, "The request has no return URL (BrowserFormPost) for the cart.")
-    if not return_host_allowed(buyer, intent.return_url):
+    # The cart goes to the URL as a browser reads it, normalised, never to the raw text.
+    return_url = approved_return_url(buyer, intent.return_url)
+    if return_url is None:
         raise SetupRefused(
             403,
             "The return URL's host is not registered for your organisation; ask the supplier "
@@ -98,7 +100,7 @@ def start_punchout(c: Connector, buyer: Buyer, intent: SetupIntent) -> str:
         customer_id=login.user_id,
         is_temp=login.is_temp,
         pipo_token=login.token,
-        return_url=intent.return_url,
+        return_url=return_url,
         return_target=intent.return_target,
         buyer_cookie=intent.buyer_cookie,
         storefront_id=buyer.storefront_id,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from lxml import etree
@@ -25,6 +25,10 @@ from punchout.cxml.model import (
     Request,
     SetupItem,
 )
+from punchout.numbers import BadNumber, parse_int, parse_price, parse_quantity
+
+#: Largest lineNumber read (the DTD's ``%uint``; real orders have a few hundred lines).
+MAX_LINE_NUMBER = 999_999
 
 
 class InvalidRequest(ValueError):
@@ -129,14 +133,31 @@ def parse_timestamp(value: str) -> datetime | None:
         return None
 
 
-def decimal(value: str, what: str) -> Decimal:
+def quantity(value: str, what: str) -> Decimal:
+    """A quantity attribute through the one number parser (``1,5`` and ``1e9`` refused)."""
     try:
-        number = Decimal(value.strip().replace(",", "") if value else "")
-    except InvalidOperation:
-        raise InvalidRequest(f"{what} is not a number: {value[:40]!r}") from None
-    if not number.is_finite():
-        raise InvalidRequest(f"{what} is not a number: {value[:40]!r}")
-    return number
+        return parse_quantity(value, field=what)
+    except BadNumber as exc:
+        raise InvalidRequest(str(exc)) from None
+
+
+def price(value: str, what: str) -> Decimal:
+    """A Money amount through the one number parser."""
+    try:
+        return parse_price(value, field=what)
+    except BadNumber as exc:
+        raise InvalidRequest(str(exc)) from None
+
+
+def line_number(item: etree._Element, n: int) -> int | None:
+    """The ItemOut's lineNumber (None when absent), or :class:`InvalidRequest` naming it."""
+    line = attribute(item, "lineNumber")
+    if not line:
+        return None
+    try:
+        return parse_int(line, field=f"the lineNumber of ItemOut {n}", maximum=MAX_LINE_NUMBER)
+    except BadNumber as exc:
+        raise InvalidRequest(str(exc)) from None
 
 
 def _credentials(party: etree._Element | None) -> tuple[Credential, ...]:
@@ -217,13 +238,15 @@ def _read_setup(element: etree._Element) -> PunchOutSetupRequest:
     items = []
     for n, item in enumerate(children(element, "ItemOut"), start=1):
         item_id = child(item, "ItemID")
-        line = attribute(item, "lineNumber")
+        number = line_number(item, n)
         items.append(
             SetupItem(
-                line_number=int(line) if line.isdigit() else None,
+                line_number=number,
                 supplier_part_id=path_text(item_id, "SupplierPartID"),
                 supplier_part_auxiliary_id=path_text(item_id, "SupplierPartAuxiliaryID"),
-                quantity=decimal(attribute(item, "quantity") or "1", f"ItemOut {n} quantity"),
+                quantity=quantity(
+                    attribute(item, "quantity") or "1", f"the quantity of line {number or n}"
+                ),
             )
         )
     return PunchOutSetupRequest(
@@ -247,19 +270,21 @@ def _read_order(element: etree._Element) -> OrderRequest:
     money = child(child(header, "Total"), "Money")
     lines = []
     for n, item in enumerate(children(element, "ItemOut"), start=1):
-        line = attribute(item, "lineNumber")
-        name = f"line {line or n}"
+        number = line_number(item, n)
+        name = f"line {number or n}"
         item_id = child(item, "ItemID")
         detail = child(item, "ItemDetail")
-        price = child(child(detail, "UnitPrice"), "Money")
+        unit_price = child(child(detail, "UnitPrice"), "Money")
         lines.append(
             OrderLine(
-                line_number=int(line) if line.isdigit() else None,
-                quantity=decimal(attribute(item, "quantity"), f"the quantity of {name}"),
+                line_number=number,
+                quantity=quantity(attribute(item, "quantity"), f"the quantity of {name}"),
                 supplier_part_id=path_text(item_id, "SupplierPartID"),
                 supplier_part_auxiliary_id=path_text(item_id, "SupplierPartAuxiliaryID"),
-                unit_price=None if price is None else decimal(text(price), f"the price of {name}"),
-                currency=attribute(price, "currency").upper(),
+                unit_price=(
+                    None if unit_price is None else price(text(unit_price), f"the price of {name}")
+                ),
+                currency=attribute(unit_price, "currency").upper(),
                 unit_of_measure=path_text(detail, "UnitOfMeasure"),
                 description=path_text(detail, "Description"),
             )
@@ -270,7 +295,7 @@ def _read_order(element: etree._Element) -> OrderRequest:
         order_id=order_id,
         order_date=parse_timestamp(attribute(header, "orderDate")),
         order_type=(attribute(header, "type") or "new").lower(),
-        total=None if money is None else decimal(text(money), "the order total"),
+        total=None if money is None else price(text(money), "the order total"),
         currency=attribute(money, "currency").upper(),
         lines=tuple(lines),
         document_reference=attribute(child(header, "DocumentReference"), "payloadID"),

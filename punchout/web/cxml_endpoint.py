@@ -20,13 +20,14 @@ from punchout.cxml.parse import MalformedDocument, PayloadTooLarge, parse_xml
 from punchout.cxml.read import InvalidRequest, read_request
 from punchout.identity import ANONYMOUS_USER, ProcurementUser, identify_user
 from punchout.keys import DecryptionError
-from punchout.orders import Attachment, OrderDesk
+from punchout.orders import OrderDesk
 from punchout.sessions import Replay
 from punchout.setup_flow import ReturnedLine, SetupIntent, SetupRefused, start_punchout
 from punchout.web.context import connector
 from punchout.web.multipart import (
     AttachmentTooLarge,
     BadMultipart,
+    RelatedBody,
     is_related,
     split_related,
 )
@@ -57,22 +58,17 @@ def status_response(code: int, message: str = "") -> Response:
 def cxml() -> Response:
     c = connector()
     body = request.get_data(cache=False)
-    attachments: list[Attachment] = []
+    related: RelatedBody | None = None
     try:
         if is_related(request.content_type or ""):
-            body, attachments = split_related(
-                request.content_type or "",
-                body,
-                max_attachment_bytes=c.settings.max_attachment_bytes,
-            )
+            # Only the cXML part is decoded before the credentials are checked.
+            related = split_related(request.content_type or "", body)
+            body = related.document
         root = parse_xml(body, max_bytes=c.settings.max_body_bytes)
         req = read_request(root)
     except PayloadTooLarge:
         log.warning("cXML request refused: body of %d bytes is too large", len(body))
         return status_response(413, "The document is larger than this endpoint accepts.")
-    except AttachmentTooLarge as exc:
-        log.warning("cXML request refused: %s", exc)
-        return status_response(413, str(exc).capitalize() + ".")
     except (MalformedDocument, InvalidRequest, BadMultipart) as exc:
         log.warning("cXML request refused: %s", exc)
         return status_response(400, str(exc))
@@ -86,6 +82,18 @@ def cxml() -> Response:
         return _setup(buyer, req, req.body, body)
     if req.kind == "OrderRequest":
         assert isinstance(req.body, OrderRequest)
+        try:
+            attachments = (
+                related.attachments(max_attachment_bytes=c.settings.max_attachment_bytes)
+                if related
+                else []
+            )
+        except AttachmentTooLarge as exc:
+            log.warning("buyer %s: cXML request refused: %s", buyer.id, exc)
+            return status_response(413, str(exc).capitalize() + ".")
+        except BadMultipart as exc:
+            log.warning("buyer %s: cXML request refused: %s", buyer.id, exc)
+            return status_response(400, str(exc))
         desk: OrderDesk = current_app.extensions["punchout.orders"]
         answer = desk.receive(
             buyer, req.body, payload_id=req.payload_id, document=body, attachments=attachments

@@ -16,20 +16,32 @@ from flask import render_template
 from werkzeug.wrappers import Response
 
 from punchout import oci
-from punchout.buyers import Buyer
+from punchout.buyers import Buyer, approved_return_url
 from punchout.cart import Cart, CartLine, cart_field, order_message
 from punchout.connector import Connector
 from punchout.sessions import PunchoutSession
+from punchout.web.context import page
 
 log = logging.getLogger(__name__)
 
 
 def deliver(c: Connector, session: PunchoutSession, buyer: Buyer, cart: Cart | None) -> Response:
     """The auto-submitting page that carries ``cart`` (None: an empty cart) to the buyer."""
+    # Checked again as a browser reads it, against the buyer's list as it is now: a session
+    # opened before a host was removed (or before this check) never sends a cart elsewhere.
+    return_url = approved_return_url(buyer, session.return_url)
+    if return_url is None:
+        log.warning("session %s: return URL no longer allowed, cart not sent", session.id[:8])
+        return page(
+            "The cart cannot be returned",
+            "The address your procurement system gave for the cart is not registered for your "
+            "organisation. Please contact the supplier.",
+            status=403,
+        )
     if session.protocol == "oci":
         items = [oci_item(line, session.customer_id) for line in (cart.lines if cart else ())]
         return oci_form(
-            session.return_url,
+            return_url,
             session.return_target or "_top",
             oci.new_item_fields(items, buyer.oci.cust_fields),
             session.extra.get("charset", ""),
@@ -38,9 +50,7 @@ def deliver(c: Connector, session: PunchoutSession, buyer: Buyer, cart: Cart | N
     currency = cart.currency if cart else c.pricebook.currency(buyer.price_book)
     document = order_message(session, buyer, cart, currency)
     name, value = cart_field(buyer, document)
-    return _form_page(
-        session.return_url, session.return_target or "_self", [(name, value)], "utf-8", cart
-    )
+    return _form_page(return_url, session.return_target or "_self", [(name, value)], "utf-8", cart)
 
 
 def oci_item(line: CartLine, pipo_user_id: int) -> oci.OciItem:

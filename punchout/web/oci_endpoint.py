@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import hmac
 import logging
-from decimal import Decimal, InvalidOperation
+from dataclasses import replace
+from decimal import Decimal
 
 from flask import Blueprint, redirect, render_template, request
 from werkzeug.wrappers import Response
 
 from punchout import oci
-from punchout.buyers import Buyer, authenticate, return_host_allowed
+from punchout.buyers import Buyer, approved_return_url, authenticate
 from punchout.cart import offer_key
 from punchout.identity import ANONYMOUS_USER, IdentityError, ProcurementUser
+from punchout.numbers import BadNumber, parse_quantity
 from punchout.pricebook import PriceItem, Unpriced
 from punchout.printnow import PrintNowError
 from punchout.references import BadReference, read_reference
@@ -62,14 +64,17 @@ def entry(buyer_id: str) -> Response:
             "parameters.",
             status=400,
         )
-    if not return_host_allowed(buyer, callup.hook_url):
-        log.warning("buyer %s: OCI HOOK_URL host not allowed: %s", buyer.id, callup.hook_url)
+    hook_url = approved_return_url(buyer, callup.hook_url)
+    if hook_url is None:
+        log.warning("buyer %s: OCI HOOK_URL host not allowed: %r", buyer.id, callup.hook_url)
         return page(
             "The return address is not registered",
             "The address your procurement system asked us to return the cart to is not "
             "registered for your organisation. Please contact the supplier.",
             status=403,
         )
+    # From here on the cart only ever goes to the URL as a browser reads it, normalised.
+    callup = replace(callup, hook_url=hook_url)
     if callup.function == "VALIDATE":
         return _validate(buyer, callup)
     if callup.function == "BACKGROUND_SEARCH":
@@ -134,14 +139,6 @@ def _punch_out(buyer: Buyer, callup: oci.Callup) -> Response:
     return redirect(start_url, code=303)
 
 
-def _quantity(text: str) -> Decimal:
-    try:
-        value = Decimal(text or "1")
-    except InvalidOperation:
-        return Decimal(0)
-    return value if value.is_finite() else Decimal(0)
-
-
 def _resolve_product(buyer: Buyer, product_id: str) -> tuple[str, str]:
     """(template, EXT_PRODUCT_ID) of a PRODUCTID: a cart reference or a template ID."""
     c = connector()
@@ -157,7 +154,11 @@ def _resolve_product(buyer: Buyer, product_id: str) -> tuple[str, str]:
 def _validate(buyer: Buyer, callup: oci.Callup) -> Response:
     c = connector()
     template, product = _resolve_product(buyer, callup.product_id)
-    quantity = _quantity(callup.quantity)
+    try:
+        quantity = parse_quantity(callup.quantity or "1", field="QUANTITY")
+    except BadNumber as exc:
+        log.info("buyer %s: OCI VALIDATE refused: %s", buyer.id, exc)
+        return page("This quantity cannot be validated", f"{exc}.", status=400)
     try:
         line = c.pricebook.price(buyer.price_book, template, quantity)
     except Unpriced as exc:

@@ -13,7 +13,7 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TypeVar
 from urllib.parse import quote
 
@@ -24,6 +24,7 @@ from punchout.buyers import Buyer
 from punchout.cart import Cart, Selection, build_cart, remember_offers
 from punchout.connector import Connector
 from punchout.identity import IdentityError, PipoLogin, ProcurementUser
+from punchout.numbers import BadNumber, parse_quantity
 from punchout.pricebook import CartRejected, Unpriced
 from punchout.printnow import PrintNowError, Project, TokenInvalid
 from punchout.sessions import PunchoutSession
@@ -225,11 +226,11 @@ def _quantities(project_ids: list[int]) -> dict[int, Decimal] | str:
     """The quantity typed for each selected project, or a message saying what is wrong."""
     result = {}
     for project_id in project_ids:
-        raw = request.form.get(f"quantity-{project_id}", "1").strip()
+        raw = request.form.get(f"quantity-{project_id}", "1")
         try:
-            quantity = Decimal(raw)
-        except InvalidOperation:
-            return f"“{raw}” is not a quantity. Please enter a whole number."
+            quantity = parse_quantity(raw)
+        except BadNumber:
+            return f"“{raw.strip()[:40]}” is not a quantity. Please enter a whole number."
         if quantity != quantity.to_integral_value() or not 1 <= quantity <= MAX_QUANTITY:
             return f"Quantities must be whole numbers from 1 to {MAX_QUANTITY:,}."
         result[project_id] = quantity

@@ -156,3 +156,53 @@ def test_unusable_requests_say_what_is_wrong(body: str, words: str) -> None:
 def test_profile_request_is_recognised() -> None:
     request = read((SAMPLES / "ProfileRequest" / "cxml-sdk-1.1.010.xml").read_bytes())
     assert request.kind == "ProfileRequest"  # type: ignore[attr-defined]
+
+
+def order_with(item_attributes: str, price: str = "1.00", total: str = "1.00") -> str:
+    return (
+        "<cXML><Header/><Request><OrderRequest><OrderRequestHeader orderID='1'>"
+        f"<Total><Money currency='USD'>{total}</Money></Total></OrderRequestHeader>"
+        f"<ItemOut {item_attributes}><ItemID><SupplierPartID>P</SupplierPartID></ItemID>"
+        f"<ItemDetail><UnitPrice><Money currency='USD'>{price}</Money></UnitPrice>"
+        "</ItemDetail></ItemOut></OrderRequest></Request></cXML>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        # each of these was a 500 (overflow, int("²"), int of 5,000 digits) or misread
+        (order_with("quantity='1e999999999' lineNumber='1'"), "the quantity of line 1"),
+        (order_with("quantity='1' lineNumber='1'", price="1e999999999"), "the price of line 1"),
+        (order_with("quantity='1'", total="1e999999999"), "the order total"),
+        (order_with("quantity='1' lineNumber='²'"), "the lineNumber of ItemOut 1"),
+        (order_with("quantity='1' lineNumber='" + "9" * 5000 + "'"), "lineNumber of ItemOut 1"),
+        (order_with("quantity='1,5' lineNumber='2'"), "the quantity of line 2 '1,5' is ambiguous"),
+        (order_with("quantity='sNaN' lineNumber='1'"), "the quantity of line 1"),
+        (order_with("quantity='-1' lineNumber='1'"), "must not be negative"),
+        (order_with("quantity='1' lineNumber='1'", price="-5"), "must not be negative"),
+        (
+            "<cXML><Header/><Request><PunchOutSetupRequest operation='edit'><BuyerCookie/>"
+            "<ItemOut quantity='1e999999999' lineNumber='3'/></PunchOutSetupRequest>"
+            "</Request></cXML>",
+            "the quantity of line 3",
+        ),
+        (
+            "<cXML><Header/><Request><PunchOutSetupRequest operation='edit'><BuyerCookie/>"
+            "<ItemOut quantity='1' lineNumber='٣'/></PunchOutSetupRequest></Request></cXML>",
+            "the lineNumber of ItemOut 1",
+        ),
+    ],
+)
+def test_numbers_go_through_the_one_parser_and_name_the_line(body: str, words: str) -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        read(body)
+    assert words in str(caught.value)
+
+
+def test_plain_numbers_are_read_as_written() -> None:
+    order = read(order_with("quantity='2' lineNumber='7'", price="12.50", total="25.00")).body  # type: ignore[attr-defined]
+    assert isinstance(order, OrderRequest)
+    (line,) = order.lines
+    assert (line.line_number, str(line.quantity), str(line.unit_price)) == (7, "2", "12.50")
+    assert str(order.total) == "25.00"

@@ -61,3 +61,9 @@ def test_line_numbers_within_bounds() -> None:
     assert parse_int(" 42 ", field="lineNumber", minimum=1) == 42
     with pytest.raises(BadNumber, match="outside"):
         parse_int("0", field="lineNumber", minimum=1)
+
+
+@pytest.mark.parametrize("text", ["2", "2.50", "0.5", "12.3400"])
+def test_a_number_keeps_the_form_it_was_written_in(text: str) -> None:
+    # Read numbers are echoed in order comments and documents: "2" must not become "2.0".
+    assert str(parse_decimal(text, field="quantity")) == text

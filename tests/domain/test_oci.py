@@ -2,10 +2,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from punchout.oci import (
+    OciError,
     OciItem,
     choose_charset,
     cut,
+    form_charset,
     hook_form,
     new_item_fields,
     number,
@@ -91,3 +95,39 @@ def test_charset_is_kept_when_lossless_else_utf8() -> None:
     assert choose_charset("ISO-8859-1", [("a", "Łódź")]) == ("utf-8", [("a", "Łódź")])
     assert choose_charset("", [("a", "x")])[0] == "utf-8"
     assert choose_charset("no-such-charset", [("a", "x")])[0] == "utf-8"
+
+
+@pytest.mark.parametrize(
+    ("requested", "canonical"),
+    [
+        ("UTF-8", "utf-8"),
+        ("utf8", "utf-8"),
+        ("ISO-8859-1", "iso-8859-1"),
+        ("iso8859_15", "iso-8859-15"),
+        ("Windows-1252", "windows-1252"),
+        ("US-ASCII", "us-ascii"),
+        # Python codecs that are not ASCII-compatible charsets: never echoed
+        ("utf_16_be", ""),
+        ("UTF-16", ""),
+        ("utf-32", ""),
+        ("utf-7", ""),
+        ("idna", ""),
+        ("rot13", ""),
+        ("punycode", ""),
+        ("base64", ""),
+        ("cp037", ""),
+        ("utf-8; x=<script>", ""),
+    ],
+)
+def test_only_ascii_compatible_charsets_are_accepted(requested: str, canonical: str) -> None:
+    assert form_charset(requested) == canonical
+    assert read_callup([("HTTP_CONTENT_CHARSET", requested)]).charset == canonical
+    charset, _ = choose_charset(requested, [("NEW_ITEM-DESCRIPTION[1]", "<b>x</b>")])
+    assert charset == (canonical or "utf-8")
+
+
+@pytest.mark.parametrize("name", ["NEW_ITEM-PRICE[²]", "NEW_ITEM-PRICE[" + "9" * 5000 + "]",
+                                  "NEW_ITEM-LONGTEXT_x:132[]", "NEW_ITEM-PRICE[0]"])  # fmt: skip
+def test_a_new_item_index_that_is_no_small_number_is_refused(name: str) -> None:
+    with pytest.raises(OciError, match="item index"):
+        read_new_items({name: "1"})

@@ -127,7 +127,7 @@ def test_a_retried_po_gets_the_first_answer_and_a_changed_one_409(
         ({"aux": "not-ours"}, "was not issued by this supplier"),
         ({"price": "1.00"}, "Line 1 (BC-STD-85x55): the unit price 1.00 USD differs"),
         ({"currency": "EUR"}, "priced in EUR"),
-        ({"quantity": "0"}, "cannot be ordered"),
+        ({"quantity": "0"}, "the quantity of line 1 '0' must be more than zero"),
     ],
 )
 def test_buyer_mistakes_get_a_4xx_naming_the_line(
