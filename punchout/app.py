@@ -16,6 +16,7 @@ import re
 import redis
 from flask import Flask, g, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from punchout import cli, log_redaction
@@ -55,6 +56,8 @@ def create_app(
     log_redaction.install()
     app = Flask(__name__, instance_path=str(settings.instance_path))
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_body_bytes)
+    if settings.proxy_hops:  # the client's address, as the trusted proxies saw it
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops)  # type: ignore[method-assign]
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     client = redis_client or connect_redis(settings.redis_url, settings.instance_path)
     store = Store(client)

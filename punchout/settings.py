@@ -71,6 +71,8 @@ class Settings:
     #: Failed authentications allowed per buyer credential and client address, in the
     #: ``limits`` notation ("10/minute;100/hour"); more are answered 429.
     auth_failure_limits: str
+    #: Reverse proxies trusted to append the client's address to X-Forwarded-For.
+    proxy_hops: int
     printnow_api_token: str = field(repr=False)
     printnow_api_key: str = field(repr=False)
     master_key: str = field(repr=False)
@@ -196,6 +198,8 @@ def load_settings(
         problems.append("order_cancel_status must name a PrintNow order status")
     if int(values["printnow_retries"]) < 0:
         problems.append("printnow_retries must be 0 or more")
+    if not 0 <= int(values["proxy_hops"]) <= 5:
+        problems.append(f"proxy_hops must be from 0 to 5, not {values['proxy_hops']}")
 
     if problems:
         raise SettingsError(problems)

@@ -56,6 +56,7 @@ def start(token: str) -> BaseResponse:
     buyer = c.buyer(session.buyer_id)
     if buyer is None or not buyer.enabled:
         c.sessions.end(session.id)
+        c.end_pipo_session(session.pipo_token)
         return page(*BUYER_DISABLED, status=403)
     serving(buyer)
     if session.operation == "inspect":

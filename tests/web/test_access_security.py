@@ -10,6 +10,7 @@ import logging
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+import requests
 
 from punchout import keys
 from tests.buyer_side import Browser, BuyerIdentity, setup_request, start_url_of, status_of
@@ -226,3 +227,19 @@ def test_disabling_a_buyer_ends_its_sessions(connector: LiveConnector) -> None:
     connector.set_buyer(enabled=True)
     again = browser.get(url)
     assert again.status_code == 410  # the session ended; it does not come back
+
+
+def test_behind_a_proxy_the_limit_counts_the_forwarded_client_address(
+    make_connector: object,
+) -> None:
+    connector: LiveConnector = make_connector(auth_failure_limits="2/minute", proxy_hops=1)  # type: ignore[operator]
+
+    def attempt(address: str, n: int) -> int:
+        body = setup_request(BUYER, secret="guess", payload_id=f"{address}-{n}")
+        headers = {"Content-Type": "text/xml", "X-Forwarded-For": address}
+        return requests.post(
+            connector.url + "/cxml", data=body, headers=headers, timeout=30
+        ).status_code
+
+    assert [attempt("203.0.113.7", n) for n in range(3)] == [401, 401, 429]
+    assert attempt("198.51.100.9", 0) == 401  # another client behind the same proxy
