@@ -4,12 +4,13 @@ Guessing a buyer's cXML shared secret or OCI password costs an attacker one requ
 guess; after ``auth_failure_limits`` failures (e.g. "10/minute;100/hour") from one address
 against one credential, that pair is answered 429 until the window has moved on, without
 the secret even being checked. Counts live in the connector's Redis (moving windows of the
-``limits`` library), so every worker and every process shares them.
+``limits`` library), so every worker and every process shares them. Credentials are counted
+under their SHA-256, so a huge made-up credential cannot make a huge Redis key.
 """
 
 from __future__ import annotations
 
-import logging
+import hashlib
 import math
 import time
 
@@ -19,8 +20,6 @@ from limits.storage import RedisStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from punchout.store import Store
-
-log = logging.getLogger(__name__)
 
 
 class AuthLimiter:
@@ -39,14 +38,21 @@ class AuthLimiter:
 
     def retry_after(self, credential: str, address: str) -> int:
         """Seconds until ``credential`` may be tried again from ``address``; 0: not blocked."""
+        names = _names(credential, address)
         waits = [
-            self._limiter.get_window_stats(limit, credential, address).reset_time - time.time()
+            self._limiter.get_window_stats(limit, *names).reset_time - time.time()
             for limit in self._limits
-            if not self._limiter.test(limit, credential, address)
+            if not self._limiter.test(limit, *names)
         ]
         return max(1, math.ceil(max(waits))) if waits else 0
 
     def failed(self, credential: str, address: str) -> None:
         """Count one failed authentication of ``credential`` from ``address``."""
         for limit in self._limits:
-            self._limiter.hit(limit, credential, address)
+            self._limiter.hit(limit, *_names(credential, address))
+
+
+def _names(credential: str, address: str) -> tuple[str, str]:
+    """Short, fixed-length names for the counters of a credential and an address."""
+    digest = hashlib.sha256(credential.encode("utf-8", "replace")).hexdigest()[:32]
+    return digest, address[:64]

@@ -65,6 +65,13 @@ def entry(buyer_id: str) -> Response:
         return response
     if not _login_ok(buyer, callup):
         auth_limiter().failed(credential, address)
+        if buyer is not None and "oci" in buyer.protocols and not buyer.oci_secrets:
+            log.warning(
+                "buyer %s has no OCI password yet: give it one with "
+                "`punchout buyers rotate-secret %s --oci`",
+                buyer.id,
+                buyer.id,
+            )
         log.warning("OCI call-up for %r refused: unknown buyer or wrong login", buyer_id)
         return page("Catalog login not accepted", LOGIN_REFUSED, status=401)
     assert buyer is not None
