@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from punchout.buyers import BuyerRegistry  # noqa: E402
-from punchout.keys import derive_key, hash_secret  # noqa: E402
+from punchout.keys import Encryptor, derive_key, hash_secret  # noqa: E402
 from punchout.references import make_reference  # noqa: E402
 from punchout.registry_file import add_buyer  # noqa: E402
 from punchout.sessions import PunchoutSession, SessionStore, new_session_id  # noqa: E402
@@ -54,6 +54,7 @@ SECRETS = {
     "PUNCHOUT_SECRET_KEY": "bench-flask-" + "f" * 32,
 }
 BUYER_SECRET = "bench-buyer-secret-" + "s" * 12
+OCI_PASSWORD = "bench-oci-password-" + "p" * 12
 HOOK = "http://127.0.0.1:9/hook"
 LUA = r"""
 local counter, idx, done_count = 0, 0, 0
@@ -236,7 +237,8 @@ def cart_sessions(store: Store, binding: Binding, count: int, items: int, protoc
                   path: Path) -> None:  # fmt: skip
     """Open ``count`` sessions bound to a browser, and the form posts that return them."""
     pipe = store.redis.pipeline(transaction=False)
-    sessions = SessionStore(Store(pipe), session_ttl=3600, start_token_ttl=300)
+    sessions = SessionStore(Store(pipe), session_ttl=3600, start_token_ttl=300,
+                            encryptor=Encryptor(SECRETS["PUNCHOUT_MASTER_KEY"]))  # fmt: skip
     lines = []
     for _ in range(count):
         session = PunchoutSession(
@@ -259,7 +261,7 @@ def cart_sessions(store: Store, binding: Binding, count: int, items: int, protoc
 
 def oci_login_body() -> str:
     return (
-        f"USERNAME=BENCH-SAP&PASSWORD={BUYER_SECRET}&HOOK_URL={HOOK}"
+        f"USERNAME=BENCH-SAP&PASSWORD={OCI_PASSWORD}&HOOK_URL={HOOK}"
         "&USER_EMAIL=bench.user%40buyer.example&~OkCode=ADDI&OCI_VERSION=5.0&N=@@N@@"
     )
 
@@ -273,7 +275,7 @@ def registry(path: Path) -> None:
         path, "bench", name="Bench Buyer", protocols=["cxml", "oci"], storefront_id=1,
         user_policy="per_user", price_book="standard", return_hosts=["127.0.0.1"],
         credentials=[("NetworkID", "AN-BENCH")], secret_hash=hash_secret(BUYER_SECRET),
-        oci_username="BENCH-SAP",
+        oci_username="BENCH-SAP", oci_secret_hash=hash_secret(OCI_PASSWORD),
     )  # fmt: skip
     assert BuyerRegistry.load(path).get("bench") is not None
 

@@ -1,25 +1,40 @@
-"""The connector's Flask application factory."""
+"""The connector's Flask application factory.
+
+Every answer gets the same security headers (one ``after_request`` hook): ``no-store``, as
+pages carry session links and tokens; a Content-Security-Policy whose ``frame-ancestors``
+lets only the buyer's return hosts (which show the connector in their iframe) frame a page;
+no referrer; no content sniffing. Passwords are redacted from every log line
+(:mod:`punchout.log_redaction`), and failed authentications are rate-limited
+(:mod:`punchout.web.auth_limit`).
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 
 import redis
-from flask import Flask, request
+from flask import Flask, g, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
-from punchout import cli
+from punchout import cli, log_redaction
+from punchout.buyers import Buyer
 from punchout.connector import Connector
 from punchout.orders import OrderDesk
 from punchout.printnow import PrintNowClient
 from punchout.settings import Settings, load_settings
 from punchout.store import Store, connect_redis
 from punchout.web import cxml_endpoint, health, oci_endpoint, pages
+from punchout.web.auth_limit import AuthLimiter
 from punchout.web.binding import Binding
 from punchout.web.context import page
 
 log = logging.getLogger(__name__)
+
+#: A return host as it may appear in a CSP source: a name, an IPv4 address or *.name.
+_CSP_HOST = re.compile(r"(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*")
 
 #: Paths whose callers are procurement systems: errors there are answered as cXML.
 CXML_PATHS = ("/cxml",)
@@ -38,8 +53,11 @@ def create_app(
     instance folder; the configured PrintNow).
     """
     settings = settings or load_settings()
+    log_redaction.install()
     app = Flask(__name__, instance_path=str(settings.instance_path))
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_body_bytes)
+    if settings.proxy_hops:  # the client's address, as the trusted proxies saw it
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops)  # type: ignore[method-assign]
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     client = redis_client or connect_redis(settings.redis_url, settings.instance_path)
     store = Store(client)
@@ -52,6 +70,11 @@ def create_app(
     app.extensions["punchout.binding"] = Binding(
         settings.secret_key, max_age=settings.session_ttl_seconds * 4
     )
+    app.extensions["punchout.auth_limiter"] = AuthLimiter.for_store(
+        store, settings.auth_failure_limits
+    )
+    app.before_request(_watch_password_fields)
+    app.after_request(_security_headers)
     cli.register(app)
     for blueprint in (health.bp, cxml_endpoint.bp, oci_endpoint.bp, pages.bp):
         app.register_blueprint(blueprint)
@@ -69,6 +92,43 @@ def make_printnow_client(settings: Settings) -> PrintNowClient:
         timeout=(settings.printnow_connect_timeout, settings.printnow_read_timeout),
         retries=settings.printnow_retries,
     )
+
+
+def _watch_password_fields() -> None:
+    """Keep the log redaction aware of every buyer's (renamed) OCI password field."""
+    connector = _connector()
+    log_redaction.watch_fields(b.oci.password_field for b in connector.registry.all())
+
+
+def _connector() -> Connector:
+    from punchout.web.context import connector
+
+    return connector()
+
+
+def _security_headers(response: Response) -> Response:
+    """The headers every connector answer carries (see the module docstring)."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    buyer: Buyer | None = g.get("punchout_buyer")
+    buyers = [buyer] if buyer is not None else _connector().registry.all()
+    ancestors = " ".join(sorted({src for b in buyers for src in frame_sources(b)})) or "'none'"
+    response.headers["Content-Security-Policy"] = f"frame-ancestors {ancestors}"
+    return response
+
+
+def frame_sources(buyer: Buyer) -> list[str]:
+    """CSP sources for the pages of ``buyer``: its return hosts, on any port, over https (and
+    http where its carts may return over http: loopback, or ``allow_http_return``)."""
+    sources = []
+    for host in buyer.return_hosts:
+        if not _CSP_HOST.fullmatch(host):
+            continue  # nothing that could break out of the header's grammar
+        sources.append(f"https://{host}:*")
+        if buyer.allow_http_return or host in ("localhost", "127.0.0.1", "[::1]"):
+            sources.append(f"http://{host}:*")
+    return sources
 
 
 def _wants_cxml() -> bool:

@@ -3,9 +3,11 @@
 One TOML file (``config/buyers.example.toml`` shows every key, commented). Each buyer has
 its From credentials (domain matched case-insensitively, any of several), shared secrets
 stored only as salted hashes (several at once during a rotation, each with an optional
-``not_after``), a storefront, a user policy, a price list, its cart field, the hosts its
-carts may be returned to and the operations it may use. A registry that does not validate
-is refused as a whole, with every problem listed.
+``not_after``), an OCI password of its own stored the same way (``oci_secrets``: never the
+cXML secret, which must not travel through every SAP user's browser), a storefront, a user
+policy, a price list, its cart field, the hosts its carts may be returned to and the
+operations it may use. A registry that does not validate is refused as a whole, with every
+problem listed.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from punchout.keys import verify_secret
+from punchout.keys import DUMMY_HASH, verify_secret
 from punchout.return_url import ReturnUrlRefused, check_return_url
 
 PROTOCOLS = ("cxml", "oci")
@@ -33,8 +35,9 @@ DEFAULT_IDENTITY_CHAIN = (
 )
 #: What Coupa sends when no shared secret is configured (QUIRKS B17): never a valid secret.
 PLACEHOLDER_SECRETS = frozenset({"", "none", "null"})
-#: A hash nothing matches, checked when no buyer is found so timing does not tell.
-_DUMMY_HASH = "scrypt$16384$8$1$" + "00" * 16 + "$" + "00" * 32
+#: Which stored secrets a credential is checked against: the cXML SharedSecret or the OCI
+#: catalog password. Each is accepted only where it belongs.
+SECRET_KINDS = ("cxml", "oci")
 
 
 class RegistryError(ValueError):
@@ -77,6 +80,8 @@ class Buyer:
     protocols: tuple[str, ...] = ("cxml",)
     credentials: tuple[tuple[str, str], ...] = ()
     secrets: tuple[Secret, ...] = ()
+    #: The OCI catalog password (hashed, rotated with an overlap like ``secrets``).
+    oci_secrets: tuple[Secret, ...] = ()
     user_policy: str = "per_user"
     price_book: str = "standard"
     cart_field: str = "cXML-base64"
@@ -166,19 +171,28 @@ class BuyerRegistry:
         )
 
 
-def authenticate(buyer: Buyer | None, secret: str, now: datetime | None = None) -> bool:
-    """Whether ``secret`` is one of the buyer's current secrets (hashed, constant time).
+def authenticate(
+    buyer: Buyer | None, secret: str, now: datetime | None = None, *, kind: str = "cxml"
+) -> bool:
+    """Whether ``secret`` is one of the buyer's current secrets of ``kind`` (hashed, constant
+    time): the cXML SharedSecret (``cxml``) or the OCI catalog password (``oci``).
 
-    A missing buyer, a disabled one, a placeholder secret (Coupa's ``none``) and a wrong
-    secret all answer False alike; a hash is checked in every case.
+    A missing buyer, a disabled one, a placeholder secret (Coupa's ``none``), a buyer without
+    a current secret and a wrong secret all answer False alike, and each costs the same: at
+    least one scrypt check runs in every case (against a dummy hash of the same parameters
+    when there is nothing real to check), so timing does not tell which identities exist.
     """
+    if kind not in SECRET_KINDS:
+        raise ValueError(f"unknown secret kind {kind!r}")
     now = now or datetime.now(UTC)
-    candidates = [s.hash for s in buyer.secrets if s.valid_at(now)] if buyer else []
+    stored = (buyer.secrets if kind == "cxml" else buyer.oci_secrets) if buyer else ()
     presented = secret.strip()
-    if buyer is None or not buyer.enabled or presented.lower() in PLACEHOLDER_SECRETS:
-        verify_secret(presented, _DUMMY_HASH)
+    usable = buyer is not None and buyer.enabled and presented.lower() not in PLACEHOLDER_SECRETS
+    candidates = [s.hash for s in stored if s.valid_at(now)] if usable else []
+    if not candidates:
+        verify_secret(presented, DUMMY_HASH)
         return False
-    return any([verify_secret(presented, stored) for stored in candidates])
+    return any([verify_secret(presented, hashed) for hashed in candidates])
 
 
 def return_host_allowed(buyer: Buyer, url: str) -> bool:
@@ -243,6 +257,7 @@ def _buyer(buyer_id: str, raw: Any, problems: list[str]) -> Buyer | None:
     protocols = texts("protocols", ("cxml",), PROTOCOLS)
     credentials = _credentials(raw.get("credentials", []), where, problems)
     secrets = _secrets(raw.get("secrets", []), where, problems)
+    oci_secrets = _secrets(raw.get("oci_secrets", []), where, problems, name="oci_secrets")
     if "cxml" in protocols and not credentials:
         problems.append(f"{where} speaks cxml but has no [[{where}.credentials]]")
     oci = _oci(raw.get("oci", {}), where, problems)
@@ -256,6 +271,7 @@ def _buyer(buyer_id: str, raw: Any, problems: list[str]) -> Buyer | None:
         protocols=protocols,
         credentials=credentials,
         secrets=secrets,
+        oci_secrets=oci_secrets,
         user_policy=choice("user_policy", "per_user", USER_POLICIES),
         price_book=text("price_book", "standard"),
         cart_field=choice("cart_field", "cXML-base64", CART_FIELDS),
@@ -296,16 +312,18 @@ def _credentials(value: Any, where: str, problems: list[str]) -> tuple[tuple[str
     return tuple(found)
 
 
-def _secrets(value: Any, where: str, problems: list[str]) -> tuple[Secret, ...]:
+def _secrets(
+    value: Any, where: str, problems: list[str], name: str = "secrets"
+) -> tuple[Secret, ...]:
     if not isinstance(value, list):
-        problems.append(f"{where}.secrets must be an array of tables")
+        problems.append(f"{where}.{name} must be an array of tables")
         return ()
     found = []
     for n, item in enumerate(value, start=1):
         stored = item.get("hash") if isinstance(item, dict) else None
         if not isinstance(stored, str) or not stored.startswith("scrypt$"):
             problems.append(
-                f"{where}.secrets[{n}].hash must be a scrypt hash (made by `punchout buyers add`)"
+                f"{where}.{name}[{n}].hash must be a scrypt hash (made by `punchout buyers add`)"
             )
             continue
         not_after = item.get("not_after")
@@ -313,12 +331,12 @@ def _secrets(value: Any, where: str, problems: list[str]) -> tuple[Secret, ...]:
             try:
                 not_after = datetime.fromisoformat(not_after)
             except ValueError:
-                problems.append(f"{where}.secrets[{n}].not_after is not an ISO date-time")
+                problems.append(f"{where}.{name}[{n}].not_after is not an ISO date-time")
                 continue
         if isinstance(not_after, datetime):
             not_after = not_after if not_after.tzinfo else not_after.replace(tzinfo=UTC)
         elif not_after not in (None, ""):
-            problems.append(f"{where}.secrets[{n}].not_after is not a date-time")
+            problems.append(f"{where}.{name}[{n}].not_after is not a date-time")
             continue
         found.append(Secret(hash=stored, not_after=not_after or None))
     return tuple(found)

@@ -65,7 +65,7 @@ def build_cart(
     buyer: Buyer,
     pipo_user_id: int,
     selections: Sequence[Selection],
-    reference_key: bytes,
+    reference_key: bytes | Sequence[bytes],
 ) -> Cart:
     """Price the selections with the buyer's price list; raises if the cart cannot be sent."""
     priced: PricedCart = price_cart(

@@ -1,6 +1,7 @@
 """The ``punchout`` command for the supplier's operations staff (Flask CLI, click).
 
-``buyers``, ``users`` and ``pricebook`` onboard buyers (:mod:`punchout.cli_buyers`).
+``buyers``, ``users`` and ``pricebook`` onboard buyers (:mod:`punchout.cli_buyers`); ``keys``
+rotates the master key (:mod:`punchout.cli_keys`).
 ``punchout orders list`` and ``punchout orders show BUYER ORDER_ID`` read the order ledger and
 the audit trail: what each purchase order asked, what was answered, how long it took and
 which PrintNow orders it made.
@@ -16,6 +17,7 @@ from flask import Flask, current_app
 
 from punchout.cli_buyers import buyers, pricebook, users
 from punchout.cli_common import with_app
+from punchout.cli_keys import keys
 from punchout.orders import OrderDesk
 from punchout.store import Store
 
@@ -103,7 +105,7 @@ def orders_show(buyer: str, order_id: str, documents: bool, as_json: bool) -> No
             click.echo(entry["document"])
 
 
-COMMANDS = (buyers, users, pricebook, orders)
+COMMANDS = (buyers, users, pricebook, orders, keys)
 
 
 @orders.command("resolve")

@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from punchout import link_check
-from punchout.buyers import PROTOCOLS, USER_POLICIES, Buyer
+from punchout.buyers import PROTOCOLS, USER_POLICIES, Buyer, Secret
 from punchout.cli_common import connector, fail, with_app
 from punchout.identity import IdentityError, ProcurementUser
 from punchout.keys import generate_secret, hash_secret
@@ -95,7 +95,8 @@ def buyers_add(
     return_hosts: tuple[str, ...],
     price_book: str,
 ) -> None:
-    """Register a buyer and generate its secret (shown once; only its hash is stored)."""
+    """Register a buyer and generate its secrets (shown once; only their hashes are stored):
+    the cXML shared secret and, for OCI, a separate OCI password."""
     c = connector()
     if not BUYER_ID.match(buyer_id):
         fail("The id must be 1-40 lower-case letters, digits or dashes, starting with one.")
@@ -112,7 +113,8 @@ def buyers_add(
     )
     if price_book not in c.pricebook.lists:
         fail(f"There is no price list {price_book!r}; lists: {', '.join(c.pricebook.lists)}.")
-    secret = generate_secret()
+    secret = generate_secret() if "cxml" in chosen else ""
+    oci_password = generate_secret() if "oci" in chosen else ""
     try:
         add_buyer(
             c.settings.buyers_path,
@@ -124,18 +126,22 @@ def buyers_add(
             price_book=price_book,
             return_hosts=hosts,
             credentials=[(domain, identity)] if "cxml" in chosen else [],
-            secret_hash=hash_secret(secret),
+            secret_hash=hash_secret(secret) if secret else "",
             oci_username=oci_username if "oci" in chosen else "",
+            oci_secret_hash=hash_secret(oci_password) if oci_password else "",
         )
     except RegistryChangeError as exc:
         fail(f"Nothing was written: {exc}")
     click.echo(f"Buyer {buyer_id} added to {c.settings.buyers_path}.")
-    _show_secret(secret, chosen)
+    if secret:
+        _show_secret(secret, "cxml")
+    if oci_password:
+        _show_secret(oci_password, "oci")
     _print_setup(_buyer(buyer_id))
 
 
-def _show_secret(secret: str, protocols: list[str]) -> None:
-    what = " and ".join({"cxml": "cXML SharedSecret", "oci": "OCI PASSWORD"}[p] for p in protocols)
+def _show_secret(secret: str, kind: str) -> None:
+    what = {"cxml": "cXML SharedSecret", "oci": "OCI PASSWORD"}[kind]
     click.echo("")
     click.secho(f"{what} (shown only now; give it to the buyer's admin securely):", bold=True)
     click.echo(f"    {secret}")
@@ -170,11 +176,7 @@ def _print_setup(buyer: Buyer) -> None:
     c = connector()
     s = c.settings
     now = datetime.now(UTC)
-    active = [x for x in buyer.secrets if x.valid_at(now)]
-    ending = [x.not_after for x in active if x.not_after]
-    secret_hint = f"{len(active)} secret(s) work now" + (
-        f"; the older one stops at {min(ending):%Y-%m-%d %H:%M %Z}" if ending else ""
-    )
+    secret_hint = _secrets_hint(buyer.secrets, now)
     click.secho(f"{buyer.name} ({buyer.id})", bold=True)
     click.echo(
         f"  {'enabled' if buyer.enabled else 'DISABLED'}; storefront {buyer.storefront_id}; "
@@ -197,11 +199,22 @@ def _print_setup(buyer: Buyer) -> None:
         click.secho("  SAP OCI", bold=True)
         click.echo(f"    Catalog URL: {c.url('/oci/' + buyer.id)}  (POST; GET also works)")
         click.echo(f"    {buyer.oci.username_field} = {buyer.oci.username}")
-        click.echo(f"    {buyer.oci.password_field} = the secret ({secret_hint})")
+        click.echo(
+            f"    {buyer.oci.password_field} = the OCI password given at `buyers add` or "
+            f"`buyers rotate-secret --oci` ({_secrets_hint(buyer.oci_secrets, now)})"
+        )
         click.echo(f"    {buyer.oci.hook_field} = filled in by SAP at runtime")
         if buyer.oci.user_fields:
             click.echo(f"    {buyer.oci.user_fields[0]} = the SAP user's e-mail")
         click.echo("    ~OkCode = ADDI, ~TARGET = _top, OCI_VERSION = 5.0")
+
+
+def _secrets_hint(secrets: tuple[Secret, ...], now: datetime) -> str:
+    active = [x for x in secrets if x.valid_at(now)]
+    ending = [x.not_after for x in active if x.not_after]
+    return f"{len(active)} secret(s) work now" + (
+        f"; the older one stops at {min(ending):%Y-%m-%d %H:%M %Z}" if ending else ""
+    )
 
 
 @buyers.command("rotate-secret")
@@ -213,18 +226,24 @@ def _print_setup(buyer: Buyer) -> None:
     show_default=True,
     help="Days the old secret keeps working beside the new one.",
 )
+@click.option("--oci", "oci_password", is_flag=True, help="Rotate the OCI password instead.")
 @with_app
-def buyers_rotate(buyer_id: str, overlap_days: float) -> None:
-    """Give the buyer a new secret; the old one works until the overlap ends."""
+def buyers_rotate(buyer_id: str, overlap_days: float, oci_password: bool) -> None:
+    """Give the buyer a new cXML shared secret (or, with --oci, a new OCI password); the old
+    one works until the overlap ends."""
     buyer = _buyer(buyer_id)
+    kind = "oci" if oci_password else "cxml"
+    if kind not in buyer.protocols:
+        fail(f"Buyer {buyer.id} does not use {kind}.")
     secret = generate_secret()
     until = datetime.now(UTC) + timedelta(days=overlap_days)
+    path = connector().settings.buyers_path
     try:
-        rotate_secret(connector().settings.buyers_path, buyer.id, hash_secret(secret), until)
+        rotate_secret(path, buyer.id, hash_secret(secret), until, kind=kind)
     except RegistryChangeError as exc:
         fail(f"Nothing was written: {exc}")
     click.echo(f"New secret for {buyer.id}; the old one works until {until:%Y-%m-%d %H:%M %Z}.")
-    _show_secret(secret, list(buyer.protocols))
+    _show_secret(secret, kind)
 
 
 @buyers.command("disable")
@@ -256,7 +275,10 @@ def _set_enabled(buyer_id: str, enabled: bool) -> None:
 @click.argument("buyer_id")
 @click.option("--url", default="", help="The connector's base URL (default: public_url).")
 @click.option(
-    "--secret", prompt=True, hide_input=True, help="The buyer's secret (prompted if left out)."
+    "--secret",
+    prompt=True,
+    hide_input=True,
+    help="The buyer's cXML secret, or OCI password for --protocol oci (prompted if left out).",
 )
 @click.option("--protocol", type=click.Choice(PROTOCOLS), default=None, help="Which link to test.")
 @with_app

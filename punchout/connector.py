@@ -15,9 +15,9 @@ from pathlib import Path
 
 from punchout.buyers import Buyer, BuyerRegistry
 from punchout.identity import Accounts
-from punchout.keys import Encryptor, derive_key
+from punchout.keys import Encryptor, KeyRing
 from punchout.pricebook import PriceBook
-from punchout.printnow import PrintNowClient
+from punchout.printnow import PrintNowClient, PrintNowError
 from punchout.sessions import SessionStore
 from punchout.settings import Settings
 from punchout.store import Store
@@ -84,18 +84,24 @@ class Connector:
     sessions: SessionStore = field(init=False)
     accounts: Accounts = field(init=False)
     encryptor: Encryptor = field(init=False)
-    reference_key: bytes = field(init=False, repr=False)
+    keys: KeyRing = field(init=False, repr=False)
+    #: The reference signing keys, current first (see :mod:`punchout.references`).
+    reference_key: tuple[bytes, ...] = field(init=False, repr=False)
     _registry: ReloadingFile = field(init=False, repr=False)
     _pricebook: ReloadingFile = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         s = self.settings
+        self.keys = KeyRing(s.master_key, s.previous_master_keys)
+        self.encryptor = Encryptor(s.master_key, s.previous_master_keys)
         self.sessions = SessionStore(
-            self.store, session_ttl=s.session_ttl_seconds, start_token_ttl=s.start_token_ttl_seconds
+            self.store,
+            session_ttl=s.session_ttl_seconds,
+            start_token_ttl=s.start_token_ttl_seconds,
+            encryptor=self.encryptor,
         )
-        self.encryptor = Encryptor(s.master_key)
-        self.reference_key = derive_key(s.master_key, "references")
-        self.accounts = Accounts(self.client, self.store, s.master_key, self.encryptor)
+        self.reference_key = self.keys.derive("references")
+        self.accounts = Accounts(self.client, self.store, self.keys, self.encryptor)
         self._registry = ReloadingFile(s.buyers_path, _load_registry)
         self._pricebook = ReloadingFile(pricebook_path(s), PriceBook.load)
 
@@ -113,6 +119,14 @@ class Connector:
 
     def buyer(self, buyer_id: str) -> Buyer | None:
         return self.registry.get(buyer_id)
+
+    def end_pipo_session(self, token: str) -> None:
+        """Log a PIPO token out (PIPO: GET /user/logout) so it stops working; a failure is
+        only logged, as the token idles out on its own."""
+        try:
+            self.client.logout(token)
+        except PrintNowError as exc:
+            log.warning("PIPO logout failed (the token will idle out): %s", exc)
 
     def url(self, path: str) -> str:
         """An absolute URL of the connector, as browsers and buyers reach it."""

@@ -16,7 +16,7 @@ from typing import Any
 import redis
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from punchout.keys import hash_secret
+from punchout.keys import generate_secret, hash_secret
 from punchout.printnow import PrintNowClient
 from punchout.registry_file import add_buyer
 from punchout.sandbox import SandboxConfig, create_sandbox_app
@@ -62,6 +62,7 @@ def write_demo_registry(path: Path, secret: str) -> BuyerAccount:
         oci_username="DEMO-SAP",
         supplier_domain="",
         supplier_identity="",
+        oci_password=generate_secret(),
     )
     path.unlink(missing_ok=True)
     add_buyer(
@@ -76,6 +77,7 @@ def write_demo_registry(path: Path, secret: str) -> BuyerAccount:
         credentials=[(account.domain, account.identity)],
         secret_hash=hash_secret(secret),
         oci_username=account.oci_username,
+        oci_secret_hash=hash_secret(account.oci_password),
     )
     return account
 

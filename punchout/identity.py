@@ -31,7 +31,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from punchout.buyers import Buyer
-from punchout.keys import Encryptor, derive_user_password, derive_username
+from punchout.key_rotation import derived_login
+from punchout.keys import (
+    DecryptionError,
+    Encryptor,
+    KeyRing,
+    derive_user_password,
+    derive_username,
+    key_id,
+)
 from punchout.printnow import (
     AuthenticationFailed,
     BadRequest,
@@ -41,6 +49,7 @@ from punchout.printnow import (
     PrintNowClient,
     PrintNowError,
     TokenInvalid,
+    WrongPassword,
 )
 from punchout.store import Store
 
@@ -123,11 +132,11 @@ class Accounts:
     """Maps procurement users to PIPO accounts by policy, and remembers who is who."""
 
     def __init__(
-        self, client: PrintNowClient, store: Store, master_key: str, encryptor: Encryptor
+        self, client: PrintNowClient, store: Store, keys: KeyRing, encryptor: Encryptor
     ) -> None:
         self.client = client
         self.store = store
-        self.master_key = master_key
+        self.keys = keys
         self.encryptor = encryptor
 
     # -- punch-out start -----------------------------------------------------------------
@@ -140,9 +149,8 @@ class Accounts:
         known, record = self._known(buyer, key)
         if known is not None and record.get("kind") == "linked":
             return self._login_linked(buyer, known, *self._stored_credentials(record))
-        username, password = self._derived(buyer, key)
         try:
-            token = self.client.login(username, password, buyer.storefront_id)
+            token = derived_login(self.client, self.keys, buyer, key)
         except AuthenticationFailed:
             # PrintNow does not say whether the account is missing or the password wrong:
             # start as a temporary user; on cart return, convert (new account) or transfer
@@ -195,7 +203,16 @@ class Accounts:
             )
         except DuplicateUserName:
             log.info("buyer %s: account exists already, transferring temporary user", buyer.id)
-            self.client.transfer_user(login.token, username=username, password=password)
+            try:
+                self.client.transfer_user(login.token, username=username, password=password)
+            except WrongPassword as exc:
+                raise IdentityError(
+                    "Your storefront account cannot be opened with the supplier's current keys. "
+                    "Please ask your administrator to contact the supplier; your designs are "
+                    "kept, and trying again will not help.",
+                    f"buyer {buyer.id}: derived password of {username} refused on transfer "
+                    "(master key retired before `punchout keys migrate`?)",
+                ) from exc
         except DuplicateEmail as exc:
             raise IdentityError(
                 "A storefront account with your email address exists already, so your designs "
@@ -240,15 +257,15 @@ class Accounts:
                 f"buyer {buyer.id}: PIPO user {user_id} is not in the user directory",
             )
         is_temp = record.get("kind") == "temp"
-        if record.get("kind") in ("temp", "linked"):
-            username, password = self._stored_credentials(record)
-        else:
-            username, password = self._derived(buyer, str(record["user_key"]))
         try:
-            token = self.client.login(username, password, buyer.storefront_id)
+            if record.get("kind") in ("temp", "linked"):
+                token = self.client.login(*self._stored_credentials(record), buyer.storefront_id)
+            else:
+                token = derived_login(self.client, self.keys, buyer, str(record["user_key"]))
         except (AuthenticationFailed, NotFound) as exc:
             raise IdentityError(
-                "The storefront account for this item cannot be opened any more.",
+                "The storefront account for this item cannot be opened any more. Please ask "
+                "your administrator to contact the supplier.",
                 f"buyer {buyer.id}: login as PIPO user {user_id} failed: {exc}",
             ) from exc
         return PipoLogin(token=token, user_id=user_id, is_temp=is_temp)
@@ -296,7 +313,16 @@ class Accounts:
 
     def _stored_credentials(self, record: dict[str, Any]) -> tuple[str, str]:
         """The username and (decrypted) password a temp or linked record keeps."""
-        return str(record["username"]), self.encryptor.decrypt(str(record["password"]))
+        try:
+            return str(record["username"]), self.encryptor.decrypt(str(record["password"]))
+        except DecryptionError as exc:  # a master key retired before `punchout keys migrate`
+            raise IdentityError(
+                "Your storefront account cannot be opened: the supplier's keys have changed. "
+                "Please ask your administrator to contact the supplier; this will not pass by "
+                "trying again.",
+                f"stored password of PrintNow user {record.get('username')!r} does not decrypt "
+                "with any master key (retired before `punchout keys migrate`?)",
+            ) from exc
 
     def _linked(self, buyer: Buyer, key: str) -> tuple[int, str, str] | None:
         """(user id, username, password) of the account ``key`` is linked to, if any."""
@@ -347,9 +373,15 @@ class Accounts:
             except AuthenticationFailed:
                 raise exc from None
             user_id, created = self.client.user_info(token).id, False
-        self._record(buyer.id, user_id, {"kind": "derived", "user_key": key})
+        self._record(buyer.id, user_id, self._derived_record(key))
         self.store.put_permanent(self._account_map(buyer.id, key), user_id)
         return user_id, created
+
+    def owns(self, buyer: Buyer, user: ProcurementUser, user_id: int) -> bool:
+        """Whether ``user`` maps to PIPO user ``user_id``, so may reopen its designs (all users
+        of a ``shared`` buyer map to its one account, on purpose)."""
+        record = self.directory_entry(buyer.id, user_id) or {}
+        return record.get("user_key") == self._account_key(buyer, user)
 
     def directory_entry(self, buyer_id: str, user_id: int) -> dict[str, Any] | None:
         record = self.store.get(self.store.key("user", buyer_id, str(user_id)))
@@ -363,12 +395,16 @@ class Accounts:
     def _derived(self, buyer: Buyer, key: str) -> tuple[str, str]:
         return (
             derive_username(buyer.id, key),
-            derive_user_password(self.master_key, buyer.id, key),
+            derive_user_password(self.keys.current, buyer.id, key),
         )
+
+    def _derived_record(self, key: str) -> dict[str, Any]:
+        """A directory record of a derived account, naming the master key it is on."""
+        return {"kind": "derived", "user_key": key, "key_id": key_id(self.keys.current)}
 
     def _remember_permanent(self, buyer: Buyer, key: str, token: str) -> PipoLogin:
         info = self.client.user_info(token)
-        self._record(buyer.id, info.id, {"kind": "derived", "user_key": key})
+        self._record(buyer.id, info.id, self._derived_record(key))
         self.store.put_permanent(self._account_map(buyer.id, key), info.id)
         return PipoLogin(token=token, user_id=info.id, is_temp=False)
 

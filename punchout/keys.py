@@ -1,6 +1,9 @@
 """Keys, derived credentials, secret hashing and encryption at rest.
 
-Everything here hangs off the one master key (``PUNCHOUT_MASTER_KEY``):
+Everything here hangs off the master key (``PUNCHOUT_MASTER_KEY``), kept in a
+:class:`KeyRing` with the keys it replaced (``PUNCHOUT_PREVIOUS_MASTER_KEYS``) so it can be
+rotated: new values are made with the current key, old ones still verify or decrypt with the
+previous keys until they are migrated and the old key is retired.
 
 - :func:`derive_key` gives each purpose its own key (HKDF-SHA256), so a key used to sign
   references can never decrypt a stored password;
@@ -18,8 +21,10 @@ import hashlib
 import hmac
 import secrets
 from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -31,6 +36,34 @@ def derive_key(master_key: str, purpose: str) -> bytes:
     """A 32-byte key for ``purpose``, derived from the master key."""
     hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode())
     return hkdf.derive(master_key.encode("utf-8"))
+
+
+def key_id(master_key: str) -> str:
+    """A short public name of a master key (8 hex characters), for records and logs."""
+    return derive_key(master_key, "key-id").hex()[:8]
+
+
+@dataclass(frozen=True)
+class KeyRing:
+    """The current master key and the previous ones, still accepted until retired."""
+
+    current: str = field(repr=False)
+    previous: tuple[str, ...] = field(default=(), repr=False)
+
+    def __repr__(self) -> str:
+        return f"KeyRing(current={key_id(self.current)}, previous={len(self.previous)})"
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        """Every key, the current one first."""
+        return (self.current, *self.previous)
+
+    def derive(self, purpose: str) -> tuple[bytes, ...]:
+        """The key for ``purpose`` under every master key, the current one first."""
+        return tuple(derive_key(k, purpose) for k in self.all)
+
+    def by_id(self, wanted: str) -> str | None:
+        return next((k for k in self.all if hmac.compare_digest(key_id(k), wanted)), None)
 
 
 def _digest(*parts: str) -> str:
@@ -52,6 +85,11 @@ def derive_user_password(master_key: str, buyer_id: str, user_key: str) -> str:
 def generate_secret() -> str:
     """A strong random shared secret or OCI password (32 URL-safe characters)."""
     return secrets.token_urlsafe(24)
+
+
+#: A hash of the same cost as real ones that nothing matches: checked instead of a real hash
+#: for an unknown identity, so an unknown identity costs as much as a known one.
+DUMMY_HASH = "$".join(["scrypt", str(SCRYPT_N), str(SCRYPT_R), str(SCRYPT_P), "00" * 16, "00" * 32])
 
 
 def hash_secret(secret: str) -> str:
@@ -104,11 +142,19 @@ class DecryptionError(ValueError):
 
 
 class Encryptor:
-    """Authenticated encryption of the few credentials that must be stored."""
+    """Authenticated encryption of the few credentials that must be stored.
 
-    def __init__(self, master_key: str) -> None:
-        key = derive_key(master_key, "stored-credentials")
-        self._fernet = Fernet(base64.urlsafe_b64encode(key))
+    Encrypts with the current master key; decrypts with any key of the ring, so values
+    stored before a rotation stay readable until :meth:`reencrypt` moves them to the new key.
+    """
+
+    def __init__(self, master_key: str, previous: Sequence[str] = ()) -> None:
+        self._fernet = MultiFernet(
+            [
+                Fernet(base64.urlsafe_b64encode(derive_key(k, "stored-credentials")))
+                for k in (master_key, *previous)
+            ]
+        )
 
     def __repr__(self) -> str:
         return "Encryptor(<key>)"
@@ -119,5 +165,12 @@ class Encryptor:
     def decrypt(self, token: str) -> str:
         try:
             return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
+        except (InvalidToken, ValueError, UnicodeError):
+            raise DecryptionError("a stored credential could not be decrypted") from None
+
+    def reencrypt(self, token: str) -> str:
+        """``token`` encrypted again with the current key (after a rotation)."""
+        try:
+            return self._fernet.rotate(token.encode("ascii")).decode("ascii")
         except (InvalidToken, ValueError, UnicodeError):
             raise DecryptionError("a stored credential could not be decrypted") from None

@@ -160,7 +160,8 @@ def check_oci(base_url: str, buyer: Buyer, secret: str) -> CheckReport:
     report.add("OCI login", ok, f"{response.status_code} from {url}")
     if not ok:
         report.diagnosis = {
-            401: "The catalog login was refused: check the OCI user name and password.",
+            401: "The catalog login was refused: check the OCI user name and password (the "
+            "OCI password, not the cXML shared secret).",
             403: "The HOOK_URL host is not allowed for this buyer: check return_hosts.",
             404: f"{url} does not exist: wrong URL?",
         }.get(response.status_code, f"The connector answered HTTP {response.status_code}.")

@@ -82,6 +82,7 @@ def add_buyer(
     credentials: Sequence[tuple[str, str]],
     secret_hash: str,
     oci_username: str = "",
+    oci_secret_hash: str = "",
     extra: dict[str, Any] | None = None,
 ) -> None:
     """Add a buyer's table (refused if the id exists or the result does not validate)."""
@@ -110,7 +111,10 @@ def add_buyer(
             entry.add("identity", identity)
             entries.append(entry)
         table.add("credentials", entries)
-    table.add("secrets", _secret_entries([(secret_hash, None)]))
+    if secret_hash:
+        table.add("secrets", _secret_entries([(secret_hash, None)]))
+    if oci_secret_hash:
+        table.add("oci_secrets", _secret_entries([(oci_secret_hash, None)]))
     if oci_username:
         oci = tomlkit.table()
         oci.add("username", oci_username)
@@ -130,12 +134,16 @@ def _secret_entries(secrets: Sequence[tuple[str, datetime | None]]) -> AoT:
     return entries
 
 
-def rotate_secret(path: Path, buyer_id: str, new_hash: str, old_until: datetime) -> None:
-    """Add a new secret; the current ones keep working until ``old_until`` (the overlap)."""
+def rotate_secret(
+    path: Path, buyer_id: str, new_hash: str, old_until: datetime, *, kind: str = "cxml"
+) -> None:
+    """Add a new secret (``kind`` "cxml": the shared secret; "oci": the OCI password); the
+    current ones of that kind keep working until ``old_until`` (the overlap)."""
+    name = "oci_secrets" if kind == "oci" else "secrets"
 
     def edit(table: Table) -> None:
         kept: list[tuple[str, datetime | None]] = []
-        for entry in table.get("secrets", []):
+        for entry in table.get(name, []):
             not_after = entry.get("not_after")
             until = datetime.fromisoformat(str(not_after)) if not_after else None
             if until is not None and until.tzinfo is None:
@@ -143,7 +151,7 @@ def rotate_secret(path: Path, buyer_id: str, new_hash: str, old_until: datetime)
             if until is not None and until < datetime.now(old_until.tzinfo):
                 continue  # expired: drop it
             kept.append((str(entry["hash"]), min(until, old_until) if until else old_until))
-        table["secrets"] = _secret_entries([*kept, (new_hash, None)])
+        table[name] = _secret_entries([*kept, (new_hash, None)])
 
     _change(path, buyer_id, edit)
 

@@ -7,17 +7,24 @@ slides with every use, as PrintNow's token does.
 A StartPage URL carries a one-time token (SPEC_NOTES §4: "effectively a one time key"). Only
 the token's SHA-256 is stored; redeeming it reads and deletes it in one atomic step (GETDEL),
 so a second use finds nothing, whoever tries.
+
+The PIPO token of a session is stored encrypted (:class:`punchout.keys.Encryptor`); the rest
+of the session names no credential.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
+from punchout.keys import DecryptionError, Encryptor
 from punchout.store import Store
+
+log = logging.getLogger(__name__)
 
 #: How long a replayed setup request keeps getting the same answer (seconds).
 REPLAY_TTL = 24 * 3600
@@ -90,19 +97,35 @@ def _digest(token: str) -> str:
 class SessionStore:
     """Sessions, start tokens and replayed setups, through the one :class:`Store`."""
 
-    def __init__(self, store: Store, *, session_ttl: int, start_token_ttl: int) -> None:
+    def __init__(
+        self, store: Store, *, session_ttl: int, start_token_ttl: int, encryptor: Encryptor
+    ) -> None:
         self.store = store
         self.session_ttl = session_ttl
         self.start_token_ttl = start_token_ttl
+        self.encryptor = encryptor
+
+    def _sealed(self, session: PunchoutSession) -> dict[str, Any]:
+        """The session as stored: its PIPO token encrypted."""
+        return {**session.to_json(), "pipo_token": self.encryptor.encrypt(session.pipo_token)}
 
     def save(self, session: PunchoutSession) -> None:
         """Write (or rewrite) a session, restarting its sliding TTL."""
-        self.store.put(self.store.key("session", session.id), session.to_json(), self.session_ttl)
+        self.store.put(
+            self.store.key("session", session.id), self._sealed(session), self.session_ttl
+        )
 
     def load(self, session_id: str) -> PunchoutSession | None:
-        """The session, with its TTL slid forward; None when unknown or expired."""
+        """The session, with its TTL slid forward; None when unknown, expired or unreadable."""
         data = self.store.get_and_touch(self.store.key("session", session_id), self.session_ttl)
-        return None if data is None else PunchoutSession.from_json(data)
+        if data is None:
+            return None
+        try:
+            token = self.encryptor.decrypt(str(data.get("pipo_token", "")))
+        except DecryptionError:
+            log.warning("session %s: PIPO token unreadable (master key retired?)", session_id[:8])
+            return None
+        return PunchoutSession.from_json({**data, "pipo_token": token})
 
     def end(self, session_id: str) -> None:
         self.store.delete(self.store.key("session", session_id))
@@ -112,7 +135,7 @@ class SessionStore:
         token = secrets.token_urlsafe(32)
         pipe = self.store.redis.pipeline(transaction=False)
         batch = Store(pipe, self.store.namespace)
-        batch.put(self.store.key("session", session.id), session.to_json(), self.session_ttl)
+        batch.put(self.store.key("session", session.id), self._sealed(session), self.session_ttl)
         batch.put(self.store.key("start", _digest(token)), session.id, self.start_token_ttl)
         pipe.execute()
         return token

@@ -18,10 +18,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from limits import parse_many
+
 ENV_PREFIX = "PUNCHOUT_"
 
 #: Settings that are secrets: environment only, never defaulted, never shown in a repr.
 SECRET_NAMES = ("printnow_api_token", "printnow_api_key", "master_key", "secret_key")
+
+#: The master keys a rotation replaced: still accepted for verifying and decrypting, never
+#: for making anything new (environment only, comma-separated, newest first).
+PREVIOUS_KEYS_NAME = "previous_master_keys"
 
 #: Shortest accepted master key and Flask secret key, in characters.
 MIN_KEY_LENGTH = 32
@@ -62,10 +68,16 @@ class Settings:
     sandbox_token_idle_seconds: int
     sandbox_merge_seconds: float
     redis_url: str
+    #: Failed authentications allowed per buyer credential and client address, in the
+    #: ``limits`` notation ("10/minute;100/hour"); more are answered 429.
+    auth_failure_limits: str
+    #: Reverse proxies trusted to append the client's address to X-Forwarded-For.
+    proxy_hops: int
     printnow_api_token: str = field(repr=False)
     printnow_api_key: str = field(repr=False)
     master_key: str = field(repr=False)
     secret_key: str = field(repr=False)
+    previous_master_keys: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def buyers_path(self) -> Path:
@@ -131,6 +143,26 @@ def load_settings(
                 f"{ENV_PREFIX}{name.upper()} is not set (secrets come only from the environment)"
             )
 
+    previous = over.get(
+        PREVIOUS_KEYS_NAME, env.get(f"{ENV_PREFIX}{PREVIOUS_KEYS_NAME.upper()}", "")
+    )
+    if isinstance(previous, str):
+        previous = [k.strip() for k in previous.split(",") if k.strip()]
+    values[PREVIOUS_KEYS_NAME] = tuple(previous)
+    for n, key in enumerate(values[PREVIOUS_KEYS_NAME], start=1):
+        if len(key) < MIN_KEY_LENGTH or key == values["master_key"]:
+            problems.append(
+                f"{ENV_PREFIX}{PREVIOUS_KEYS_NAME.upper()}: key {n} is shorter than "
+                f"{MIN_KEY_LENGTH} characters or is the current master key"
+            )
+    try:
+        parse_many(str(values["auth_failure_limits"]))
+    except ValueError:
+        problems.append(
+            f"auth_failure_limits must look like '10/minute;100/hour', "
+            f"not {values['auth_failure_limits']!r}"
+        )
+
     for name in ("master_key", "secret_key"):
         if values[name] and len(values[name]) < MIN_KEY_LENGTH:
             problems.append(
@@ -166,6 +198,8 @@ def load_settings(
         problems.append("order_cancel_status must name a PrintNow order status")
     if int(values["printnow_retries"]) < 0:
         problems.append("printnow_retries must be 0 or more")
+    if not 0 <= int(values["proxy_hops"]) <= 5:
+        problems.append(f"proxy_hops must be from 0 to 5, not {values['proxy_hops']}")
 
     if problems:
         raise SettingsError(problems)

@@ -5,8 +5,11 @@ Protocol-neutral: the cXML endpoint and the OCI login both describe the request 
 and message go back to the buyer (and whose reason goes to the operator's log).
 
 For ``edit`` and ``inspect`` the buyer sends back the cart's lines. Each line's
-SupplierPartAuxiliaryID must be a reference this connector signed for this buyer; the lines
-resolve to their PIPO user and projects, and the session is restored with them.
+SupplierPartAuxiliaryID must be a reference this connector signed for this buyer, and its
+PIPO user must be the one the requesting procurement user maps to (the user directory says
+whose it is; a ``shared`` buyer's users share one account on purpose): a colleague's line is
+refused, so nobody is ever logged in as another user's storefront account. The lines resolve
+to their projects, and the session is restored with them.
 """
 
 from __future__ import annotations
@@ -143,6 +146,14 @@ def _login(
                 "supplier or was altered; it cannot be restored.",
                 f"buyer {buyer.id}: bad reference on line {line.line_number}: {exc}",
             ) from exc
+        if not c.accounts.owns(buyer, intent.user, ref.pipo_user_id):
+            raise SetupRefused(
+                403,
+                f"Line {line.line_number} ({line.supplier_part_id}) belongs to another user's "
+                "storefront account; only its owner can reopen it.",
+                f"buyer {buyer.id}: line {line.line_number} names PrintNow user "
+                f"{ref.pipo_user_id}, who is not the requesting user",
+            )
         users.add(ref.pipo_user_id)
         restored.append(
             RestoredItem(

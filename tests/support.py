@@ -80,12 +80,15 @@ class LateApp:
 
 
 BUYER_SECRET = "welcome-SECRET-1"
+#: The test buyer's OCI catalog password: its own credential, not the cXML secret.
+OCI_PASSWORD = "catalog-PASSWORD-2"
 
 
 def buyers_toml(
     *,
     credentials: tuple[tuple[str, str], ...] = (("NetworkID", "AN01000000001"),),
     secret: str = BUYER_SECRET,
+    oci_password: str = OCI_PASSWORD,
     **overrides: Any,
 ) -> str:
     """A registry with the test buyer ``acme`` (by default cXML from NetworkID AN01000000001)."""
@@ -112,6 +115,8 @@ def buyers_toml(
     lines += [
         "[[buyers.acme.secrets]]",
         f'hash = "{hash_secret(secret)}"',
+        "[[buyers.acme.oci_secrets]]",
+        f'hash = "{hash_secret(oci_password)}"',
         "[buyers.acme.oci]",
         *(f"{key} = {_toml(value)}" for key, value in oci.items()),
     ]

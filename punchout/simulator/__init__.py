@@ -183,7 +183,7 @@ def oci_launch(punchout_id: str) -> str:
     session = carts().get(punchout_id)
     fields = {
         "USERNAME": settings.account.oci_username,
-        "PASSWORD": settings.account.secret,
+        "PASSWORD": settings.account.oci_password,
         "HOOK_URL": url_for("simulator.oci_return", punchout_id=session.id, _external=True),
         "~OkCode": "ADDI",
         "~TARGET": "_top",

@@ -31,6 +31,8 @@ class BuyerAccount:
     oci_username: str
     supplier_domain: str
     supplier_identity: str
+    #: The OCI catalog password: a credential of its own, never the cXML shared secret.
+    oci_password: str = ""
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from punchout.keys import DecryptionError
 from punchout.orders import OrderDesk
 from punchout.sessions import Replay
 from punchout.setup_flow import ReturnedLine, SetupIntent, SetupRefused, start_punchout
-from punchout.web.context import connector
+from punchout.web.context import auth_limiter, connector
 from punchout.web.multipart import (
     AttachmentTooLarge,
     BadMultipart,
@@ -72,8 +72,17 @@ def cxml() -> Response:
     except (MalformedDocument, InvalidRequest, BadMultipart) as exc:
         log.warning("cXML request refused: %s", exc)
         return status_response(400, str(exc))
+    credential = "cxml:" + _named(req.header.from_credentials).casefold()
+    address = request.remote_addr or ""
+    wait = auth_limiter().retry_after(credential, address)
+    if wait:
+        log.warning("cXML request from %s refused: too many failed logins", address)
+        response = status_response(429, "Too many failed logins; try again later.")
+        response.headers["Retry-After"] = str(wait)
+        return response
     buyer = _authenticate(req)
     if buyer is None:
+        auth_limiter().failed(credential, address)
         return status_response(401, "The credentials were not recognised.")
     if req.kind == "ProfileRequest":
         return cxml_response(build.profile_response(_transactions()), 200)
@@ -117,6 +126,7 @@ def _authenticate(req: Request) -> Buyer | None:
     )
     secret = _shared_secret(header.sender_credentials) or _shared_secret(header.from_credentials)
     if buyer is None or "cxml" not in buyer.protocols:
+        authenticate(None, secret)  # costs what a known identity costs: timing tells nothing
         log.warning("cXML request from unknown credentials %s", _named(header.from_credentials))
         return None
     if not authenticate(buyer, secret, now=None):

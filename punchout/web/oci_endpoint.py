@@ -1,7 +1,8 @@
 """The SAP OCI entry URL: ``/oci/<buyer id>``, by GET or POST.
 
-A call-up without FUNCTION is a punch-out: the catalog login is checked (hashed secret,
-constant time), the HOOK_URL's host must be on the buyer's allowlist, the SAP user is found
+A call-up without FUNCTION is a punch-out: the catalog login is checked against the buyer's
+OCI password (its own credential, never the cXML shared secret; hashed, constant time, failed
+attempts rate-limited), the HOOK_URL's host must be on the buyer's allowlist, the SAP user is found
 from the configured fields, and the browser goes on through the same one-time StartPage,
 storefront and cart review as a cXML punch-out. FUNCTION=VALIDATE and BACKGROUND_SEARCH
 answer on this URL with an auto-submitted OCI form and no UI; FUNCTION=DETAIL shows a
@@ -27,7 +28,7 @@ from punchout.pricebook import PriceItem, Unpriced
 from punchout.printnow import PrintNowError
 from punchout.references import BadReference, read_reference
 from punchout.setup_flow import SetupIntent, SetupRefused, start_punchout
-from punchout.web.context import connector, page
+from punchout.web.context import auth_limiter, connector, page, serving
 from punchout.web.delivery import oci_form
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,11 @@ bp = Blueprint("oci", __name__)
 LOGIN_REFUSED = (
     "The catalog login was not accepted. Please ask your SAP administrator to check the "
     "catalog's settings, or contact the supplier."
+)
+
+TOO_MANY = (
+    "The catalog login failed too many times, so it is paused for a while. Please try again "
+    "later; if it keeps happening, ask your SAP administrator to check the catalog's password."
 )
 
 
@@ -52,10 +58,26 @@ def entry(buyer_id: str) -> Response:
         password_field=settings.password_field if settings else "PASSWORD",
         hook_field=settings.hook_field if settings else "HOOK_URL",
     )
+    credential, address = f"oci:{buyer_id.casefold()}", request.remote_addr or ""
+    wait = auth_limiter().retry_after(credential, address)
+    if wait:
+        log.warning("OCI call-up for %r from %s refused: too many failed logins", buyer_id, address)
+        response = page("Too many failed logins", TOO_MANY, status=429)
+        response.headers["Retry-After"] = str(wait)
+        return response
     if not _login_ok(buyer, callup):
+        auth_limiter().failed(credential, address)
+        if buyer is not None and "oci" in buyer.protocols and not buyer.oci_secrets:
+            log.warning(
+                "buyer %s has no OCI password yet: give it one with "
+                "`punchout buyers rotate-secret %s --oci`",
+                buyer.id,
+                buyer.id,
+            )
         log.warning("OCI call-up for %r refused: unknown buyer or wrong login", buyer_id)
         return page("Catalog login not accepted", LOGIN_REFUSED, status=401)
     assert buyer is not None
+    serving(buyer)
     if not callup.hook_url:
         return page(
             "The return address is missing",
@@ -96,7 +118,7 @@ def _login_ok(buyer: Buyer | None, callup: oci.Callup) -> bool:
     same_user = hmac.compare_digest(
         callup.username.casefold().encode(), expected.casefold().encode()
     )
-    secret_ok = authenticate(buyer if expected else None, callup.password)
+    secret_ok = authenticate(buyer if expected else None, callup.password, kind="oci")
     return bool(expected) and same_user and secret_ok
 
 
@@ -217,7 +239,7 @@ def _detail(buyer: Buyer, callup: oci.Callup) -> Response:
         )
     design: dict[str, str] = {}
     if product != template:
-        design = _design_fields(buyer, product)
+        design = _design_fields(buyer, callup, product)
     html = render_template(
         "detail.html",
         item=item,
@@ -228,10 +250,15 @@ def _detail(buyer: Buyer, callup: oci.Callup) -> Response:
     return Response(html, content_type="text/html; charset=utf-8")
 
 
-def _design_fields(buyer: Buyer, reference: str) -> dict[str, str]:
-    """The personalisation of a cart line's design, when the storefront can be asked."""
+def _design_fields(buyer: Buyer, callup: oci.Callup, reference: str) -> dict[str, str]:
+    """The personalisation of a cart line's design, when the storefront can be asked and the
+    SAP user is the design's owner (another user's design is never shown)."""
     c = connector()
     ref = read_reference(c.reference_key, buyer.id, reference)
+    user = _user(buyer, callup)
+    if user is None or not c.accounts.owns(buyer, user, ref.pipo_user_id):
+        log.info("buyer %s: OCI DETAIL of another user's design, fields not shown", buyer.id)
+        return {}
     try:
         login = c.accounts.login_as(buyer, ref.pipo_user_id)
         return dict(c.client.get_project(login.token, ref.project_id).fields)

@@ -29,7 +29,7 @@ from punchout.pricebook import CartRejected, Unpriced
 from punchout.printnow import PrintNowError, Project, TokenInvalid
 from punchout.sessions import PunchoutSession
 from punchout.web import delivery
-from punchout.web.context import binding, connector, page
+from punchout.web.context import BUYER_DISABLED, binding, connector, page, serving
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,12 @@ def start(token: str) -> BaseResponse:
             "procurement system and start the punch-out again.",
             status=410,
         )
+    buyer = c.buyer(session.buyer_id)
+    if buyer is None or not buyer.enabled:
+        c.sessions.end(session.id)
+        c.end_pipo_session(session.pipo_token)
+        return page(*BUYER_DISABLED, status=403)
+    serving(buyer)
     if session.operation == "inspect":
         target = c.url(f"/cart/{session.id}")
     else:
@@ -86,7 +92,11 @@ def start(token: str) -> BaseResponse:
 
 
 def storefront_url(c: Connector, session: PunchoutSession) -> str:
-    """Where the user designs: the configured template, filled in and URL-encoded."""
+    """Where the user designs: the configured template, filled in and URL-encoded.
+
+    It carries only what the storefront needs: the PIPO token (the storefront logs the user
+    in by it), the storefront id and the connector's cart URL to come back to. The token ends
+    when the cart goes back (PIPO: GET /user/logout)."""
     template = c.settings.storefront_url_template or (
         c.settings.printnow_url
         + "/storefront/{storefront_id}?token={token}&return_url={return_url}"
@@ -124,6 +134,12 @@ def _open(session_id: str) -> _Open | BaseResponse:
             "designs are kept.",
             status=410,
         )
+    serving(buyer)
+    if not buyer.enabled:  # disabling a buyer ends its sessions: nothing more is delivered
+        log.warning("session %s refused: buyer %s is disabled", session.id[:8], buyer.id)
+        c.sessions.end(session.id)
+        c.end_pipo_session(session.pipo_token)
+        return page(*BUYER_DISABLED, status=403)
     return _Open(session, buyer)
 
 
@@ -311,6 +327,7 @@ def _deliver(
         remember_offers(c.store, buyer.id, cart, c.settings.offer_days * 86400)
     response = delivery.deliver(c, session, buyer, cart)
     c.sessions.end(session.id)
+    c.end_pipo_session(session.pipo_token)
     log.info(
         "session %s: cart %s with %d line(s) sent to buyer %s",
         session.id[:8],

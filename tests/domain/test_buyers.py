@@ -135,3 +135,39 @@ def test_http_returns_only_for_buyers_test_systems() -> None:
     assert not return_host_allowed(registry().get("acme"), url)  # type: ignore[arg-type]
     test_system = registry(allow_http_return=True).get("acme")
     assert return_host_allowed(test_system, url)  # type: ignore[arg-type]
+
+
+def test_every_refusal_costs_one_scrypt_check_of_the_same_parameters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from punchout import keys
+
+    calls: list[tuple[int, int, int]] = []
+    real = keys._scrypt
+
+    def counting(secret: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+        calls.append((n, r, p))
+        return real(secret, salt, n, r, p)
+
+    monkeypatch.setattr(keys, "_scrypt", counting)
+    expired = registry(secrets=[{"hash": hash_secret(SECRET), "not_after": "2020-01-01T00:00:00"}])
+    cases = {
+        "unknown": (None, "guess"),
+        "wrong": (registry().get("acme"), "guess"),
+        "placeholder": (registry().get("acme"), "none"),
+        "disabled": (registry(enabled=False).get("acme"), SECRET),
+        "expired": (expired.get("acme"), SECRET),
+    }
+    for name, (buyer, secret) in cases.items():
+        calls.clear()
+        assert not authenticate(buyer, secret, NOW), name
+        assert calls == [(keys.SCRYPT_N, keys.SCRYPT_R, keys.SCRYPT_P)], name
+
+
+def test_the_oci_password_is_a_credential_of_its_own() -> None:
+    reg = registry(oci_secrets=[{"hash": hash_secret("oci-pass-1")}])
+    buyer = reg.get("acme")
+    assert authenticate(buyer, "oci-pass-1", NOW, kind="oci")
+    assert not authenticate(buyer, SECRET, NOW, kind="oci")
+    assert not authenticate(buyer, "oci-pass-1", NOW)
+    assert not authenticate(registry().get("acme"), SECRET, NOW, kind="oci")  # none set

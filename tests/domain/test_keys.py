@@ -5,11 +5,13 @@ import pytest
 from punchout.keys import (
     DecryptionError,
     Encryptor,
+    KeyRing,
     derive_key,
     derive_user_password,
     derive_username,
     generate_secret,
     hash_secret,
+    key_id,
     verify_secret,
 )
 
@@ -56,3 +58,21 @@ def test_encryption_round_trips_and_detects_tampering() -> None:
     with pytest.raises(DecryptionError):
         box.decrypt(token[:-4] + "AAAA")
     assert MASTER not in repr(box)
+
+
+def test_a_key_ring_decrypts_old_values_and_reencrypts_them_under_the_current_key() -> None:
+    old_box = Encryptor(MASTER)
+    sealed = old_box.encrypt("temp-password")
+    ring_box = Encryptor("n" * 40, previous=[MASTER])
+    assert ring_box.decrypt(sealed) == "temp-password"
+    moved = ring_box.reencrypt(sealed)
+    assert Encryptor("n" * 40).decrypt(moved) == "temp-password"  # readable once retired
+    with pytest.raises(DecryptionError):
+        Encryptor("n" * 40).decrypt(sealed)
+
+
+def test_key_ids_name_keys_without_revealing_them() -> None:
+    ring = KeyRing("n" * 40, ("o" * 40,))
+    assert key_id("n" * 40) != key_id("o" * 40) and len(key_id(MASTER)) == 8
+    assert ring.by_id(key_id("o" * 40)) == "o" * 40 and ring.by_id("00000000") is None
+    assert "n" * 40 not in repr(ring) and ring.derive("x")[1] == derive_key("o" * 40, "x")

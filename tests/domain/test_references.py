@@ -37,3 +37,13 @@ def test_a_reference_is_bound_to_its_buyer_and_key() -> None:
         read_reference(KEY, "globex", reference)
     with pytest.raises(BadReference):
         read_reference(b"j" * 32, "acme", reference)
+
+
+def test_a_ring_signs_with_its_current_key_and_verifies_with_every_key() -> None:
+    old, new = b"o" * 32, b"n" * 32
+    issued_before = make_reference(old, "acme", 7, 9)
+    issued_after = make_reference((new, old), "acme", 7, 10)
+    assert read_reference((new, old), "acme", issued_before).project_id == 9
+    assert read_reference(new, "acme", issued_after).project_id == 10
+    with pytest.raises(BadReference):
+        read_reference(new, "acme", issued_before)  # the old key retired

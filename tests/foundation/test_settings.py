@@ -70,3 +70,23 @@ def test_secrets_have_no_default_and_stay_out_of_repr() -> None:
 
 def test_secrets_are_not_read_from_the_defaults_file() -> None:
     assert not set(load_defaults()) & set(TEST_SECRETS)
+
+
+def test_previous_master_keys_and_rate_limits_are_validated() -> None:
+    ok = load_settings({**SECRET_ENV, "PUNCHOUT_PREVIOUS_MASTER_KEYS": "o" * 32 + ", " + "p" * 32})
+    assert ok.previous_master_keys == ("o" * 32, "p" * 32)
+    assert "o" * 32 not in repr(ok) and ok.auth_failure_limits == "10/minute;100/hour"
+    with pytest.raises(SettingsError) as caught:
+        load_settings(
+            {
+                **SECRET_ENV,
+                "PUNCHOUT_PREVIOUS_MASTER_KEYS": "short," + SECRET_ENV["PUNCHOUT_MASTER_KEY"],
+                "PUNCHOUT_AUTH_FAILURE_LIMITS": "lots",
+            }
+        )
+    text = "\n".join(caught.value.problems)
+    assert (
+        "key 1 is shorter" in text
+        and "key 2 is shorter than 32 characters or is the current" in text
+    )
+    assert "auth_failure_limits must look like" in text

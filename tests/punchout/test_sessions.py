@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import threading
 
+from punchout.keys import Encryptor
 from punchout.sessions import PunchoutSession, RestoredItem, SessionStore, new_session_id
 from punchout.store import Store
+
+BOX = Encryptor("session-test-" + "k" * 32)
 
 
 def make_session(**changes: object) -> PunchoutSession:
@@ -27,7 +30,7 @@ def make_session(**changes: object) -> PunchoutSession:
 
 
 def test_session_round_trips_and_slides(store: Store) -> None:
-    sessions = SessionStore(store, session_ttl=100, start_token_ttl=10)
+    sessions = SessionStore(store, session_ttl=100, start_token_ttl=10, encryptor=BOX)
     session = make_session()
     sessions.save(session)
     key = store.key("session", session.id)
@@ -37,8 +40,25 @@ def test_session_round_trips_and_slides(store: Store) -> None:
     assert "pipo-token-1" not in repr(session)
 
 
+def test_the_pipo_token_is_encrypted_at_rest(store: Store) -> None:
+    sessions = SessionStore(store, session_ttl=100, start_token_ttl=10, encryptor=BOX)
+    session = make_session(pipo_token="pipo-token-CLEAR")
+    sessions.save(session)
+    raw = store.redis.get(store.key("session", session.id))
+    assert raw is not None and "pipo-token-CLEAR" not in raw
+    opened = SessionStore(store, session_ttl=100, start_token_ttl=10, encryptor=BOX)
+    token = opened.open(make_session(id=new_session_id(), pipo_token="pipo-token-OPEN"))
+    assert token
+    assert not any("pipo-token-OPEN" in (store.redis.get(k) or "") for k in store.redis.scan_iter())
+    assert sessions.load(session.id) == session
+    # Under a key that cannot decrypt it, the session is gone, never half-read.
+    other = Encryptor("another-key-" + "o" * 32)
+    stranger = SessionStore(store, session_ttl=100, start_token_ttl=10, encryptor=other)
+    assert stranger.load(session.id) is None
+
+
 def test_start_token_is_single_use_and_stored_hashed(store: Store) -> None:
-    sessions = SessionStore(store, session_ttl=100, start_token_ttl=10)
+    sessions = SessionStore(store, session_ttl=100, start_token_ttl=10, encryptor=BOX)
     token = sessions.open(make_session(id="session-1"))
     stored = store.redis.keys("punchout:start:*")  # the session itself is under :session:
     assert len(stored) == 1 and token not in stored[0]
@@ -49,7 +69,7 @@ def test_start_token_is_single_use_and_stored_hashed(store: Store) -> None:
 
 
 def test_start_token_redeemed_once_under_concurrency(store: Store) -> None:
-    sessions = SessionStore(store, session_ttl=100, start_token_ttl=10)
+    sessions = SessionStore(store, session_ttl=100, start_token_ttl=10, encryptor=BOX)
     token = sessions.open(make_session(id="session-2"))
     results: list[str | None] = []
     threads = [
@@ -65,7 +85,7 @@ def test_start_token_redeemed_once_under_concurrency(store: Store) -> None:
 
 
 def test_replay_same_body_same_answer_other_body_conflict(store: Store) -> None:
-    sessions = SessionStore(store, session_ttl=100, start_token_ttl=10)
+    sessions = SessionStore(store, session_ttl=100, start_token_ttl=10, encryptor=BOX)
     assert not sessions.replayed_setup("acme", "p-1", b"<cXML/>").seen
     sessions.remember_setup("acme", "p-1", b"<cXML/>", b"<answer/>")
     replay = sessions.replayed_setup("acme", "p-1", b"<cXML/>")

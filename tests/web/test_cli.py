@@ -24,8 +24,8 @@ def run(connector: LiveConnector, *args: str, input: str | None = None) -> Resul
     return connector.app.test_cli_runner().invoke(args=list(args), input=input)
 
 
-def secret_in(output: str) -> str:
-    match = re.search(r"shown only now.*:\n\s+(\S+)", output)
+def secret_in(output: str, kind: str = "cXML SharedSecret") -> str:
+    match = re.search(re.escape(kind) + r" \(shown only now.*:\n\s+(\S+)", output)
     assert match, output
     return match.group(1)
 
@@ -46,18 +46,25 @@ def test_add_by_flags_keeps_comments_shows_the_secret_once_and_the_link_works(
     result = run(connector, *ADD)
     assert result.exit_code == 0, result.output
     secret = secret_in(result.output)
+    password = secret_in(result.output, "OCI PASSWORD")
+    assert password != secret  # OCI has a credential of its own
     text = connector.buyers_file.read_text()
     assert text.startswith(original.rstrip("\n"))  # comments and the other buyer untouched
-    assert secret not in text and "scrypt$" in text
+    assert secret not in text and password not in text and "scrypt$" in text
     assert (
         f"{connector.url}/cxml" in result.output and f"{connector.url}/oci/globex" in result.output
     )
     assert "GLOBEX-SAP" in result.output
-    for protocol in ("cxml", "oci"):
+    for protocol, credential in (("cxml", secret), ("oci", password)):
         checked = run(connector, "buyers", "test", "globex", "--url", connector.url,
-                      "--secret", secret, "--protocol", protocol)  # fmt: skip
+                      "--secret", credential, "--protocol", protocol)  # fmt: skip
         assert checked.exit_code == 0, checked.output
         assert "StartPage opens" in checked.output and "works" in checked.output
+    # Neither credential opens the other protocol.
+    for protocol, credential in (("cxml", password), ("oci", secret)):
+        crossed = run(connector, "buyers", "test", "globex", "--url", connector.url,
+                      "--secret", credential, "--protocol", protocol)  # fmt: skip
+        assert crossed.exit_code == 1 and "401" in crossed.output
 
 
 def test_add_interactively(connector: LiveConnector) -> None:
@@ -125,6 +132,7 @@ def test_rotation_both_secrets_work_inside_the_window_only_the_new_after(
     assert authenticate(buyer, BUYER_SECRET, now) and authenticate(buyer, new, now)
     later = now + timedelta(days=3)
     assert not authenticate(buyer, BUYER_SECRET, later) and authenticate(buyer, new, later)
+    assert not authenticate(buyer, new, now, kind="oci")  # the OCI password is not rotated
     # And over HTTP, inside the window, through the running connector:
     for secret in (BUYER_SECRET, new):
         response = connector.post_cxml(
@@ -244,3 +252,20 @@ def test_every_command_has_help(connector: LiveConnector, command: list[str]) ->
     result = run(connector, *command, "--help")
     assert result.exit_code == 0, result.output
     assert "Usage:" in result.output and len(result.output.splitlines()) >= 4
+
+
+def test_the_oci_password_rotates_on_its_own(connector: LiveConnector) -> None:
+    from tests.support import OCI_PASSWORD
+
+    result = run(connector, "buyers", "rotate-secret", "acme", "--oci", "--overlap-days", "1")
+    assert result.exit_code == 0, result.output
+    new = secret_in(result.output, "OCI PASSWORD")
+    buyer = BuyerRegistry.load(connector.buyers_file).get("acme")
+    now = datetime.now(UTC)
+    assert authenticate(buyer, OCI_PASSWORD, now, kind="oci")
+    assert authenticate(buyer, new, now, kind="oci")
+    later = now + timedelta(days=2)
+    assert not authenticate(buyer, OCI_PASSWORD, later, kind="oci")
+    assert authenticate(buyer, new, later, kind="oci")
+    assert authenticate(buyer, BUYER_SECRET, later)  # the cXML secret is untouched
+    assert not authenticate(buyer, new, later)

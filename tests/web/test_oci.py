@@ -11,7 +11,7 @@ import pytest
 
 from punchout.oci import LENGTHS, read_new_items
 from tests.buyer_side import Browser, BuyerIdentity, ReturnedCart, order_request, status_of
-from tests.support import BUYER_SECRET
+from tests.support import OCI_PASSWORD
 from tests.web.conftest import LiveConnector
 
 pytestmark = pytest.mark.sandbox
@@ -21,7 +21,7 @@ HOOK = "http://127.0.0.1:9/sap/bc/srm/hook?sap-client=100&OCI=x"
 def callup(**extra: str) -> dict[str, str]:
     params = {
         "username": "acme-sap",  # odd case: names and the user name match in any case
-        "Password": BUYER_SECRET,
+        "Password": OCI_PASSWORD,
         "hook_url": HOOK,
         "~OkCode": "ADDI",
         "~TARGET": "_top",

@@ -1,0 +1,58 @@
+"""Rate limits on failed authentications, per buyer credential and client address.
+
+Guessing a buyer's cXML shared secret or OCI password costs an attacker one request per
+guess; after ``auth_failure_limits`` failures (e.g. "10/minute;100/hour") from one address
+against one credential, that pair is answered 429 until the window has moved on, without
+the secret even being checked. Counts live in the connector's Redis (moving windows of the
+``limits`` library), so every worker and every process shares them. Credentials are counted
+under their SHA-256, so a huge made-up credential cannot make a huge Redis key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+
+import redis
+from limits import RateLimitItem, parse_many
+from limits.storage import RedisStorage
+from limits.strategies import MovingWindowRateLimiter
+
+from punchout.store import Store
+
+
+class AuthLimiter:
+    """Counts failed authentications and says when a credential and address are blocked."""
+
+    def __init__(self, client: redis.Redis, namespace: str, limits_text: str) -> None:
+        storage = RedisStorage(
+            "redis://", connection_pool=client.connection_pool, key_prefix=f"{namespace}:limits"
+        )
+        self._limiter = MovingWindowRateLimiter(storage)
+        self._limits: list[RateLimitItem] = parse_many(limits_text)
+
+    @classmethod
+    def for_store(cls, store: Store, limits_text: str) -> AuthLimiter:
+        return cls(store.redis, store.namespace, limits_text)
+
+    def retry_after(self, credential: str, address: str) -> int:
+        """Seconds until ``credential`` may be tried again from ``address``; 0: not blocked."""
+        names = _names(credential, address)
+        waits = [
+            self._limiter.get_window_stats(limit, *names).reset_time - time.time()
+            for limit in self._limits
+            if not self._limiter.test(limit, *names)
+        ]
+        return max(1, math.ceil(max(waits))) if waits else 0
+
+    def failed(self, credential: str, address: str) -> None:
+        """Count one failed authentication of ``credential`` from ``address``."""
+        for limit in self._limits:
+            self._limiter.hit(limit, *_names(credential, address))
+
+
+def _names(credential: str, address: str) -> tuple[str, str]:
+    """Short, fixed-length names for the counters of a credential and an address."""
+    digest = hashlib.sha256(credential.encode("utf-8", "replace")).hexdigest()[:32]
+    return digest, address[:64]
