@@ -79,12 +79,13 @@ def test(args: list[str]) -> None:
     run(BIN / "ruff", "format", "--check", ".")
     run(BIN / "mypy")
     run(PY, "-m", "pytest", *args)
-    # The sandbox-backed tests again, with the sandbox answering only what PrintNow's
-    # documentation states (empty 200 bodies, plain-text errors, no invented fields).
-    print("+ PUNCHOUT_SANDBOX_PROFILE=documented (sandbox tests)", flush=True)
+    # The sandbox-backed and browser tests again, with the sandbox answering only what
+    # PrintNow's documentation states (empty 200 bodies, plain-text errors, no invented
+    # fields).
+    print("+ PUNCHOUT_SANDBOX_PROFILE=documented (sandbox and browser tests)", flush=True)
     env = {**os.environ, "PUNCHOUT_SANDBOX_PROFILE": "documented"}
     subprocess.run(
-        [str(PY), "-m", "pytest", "-q", "-m", "sandbox", *args],
+        [str(PY), "-m", "pytest", "-q", "-m", "sandbox or browser", *args],
         cwd=ROOT,
         check=True,
         env=env,
