@@ -35,6 +35,10 @@ EXTENSIONS: dict[str, str] = {
     "403 'token is invalid or expired' everywhere": "documented for user/transfer only; the "
     "other calls are documented to answer 403 with no wording.",
     "user name checked before e-mail": "the order of the duplicate checks is not documented.",
+    "error wordings where only a status is documented": "login's 401 ('username or password "
+    "is incorrect'), project 404 ('project not found'), order/create 400 ('no valid product "
+    "ids'), user/info POST 403 ('current user is temporary'); kept in both profiles as "
+    "readable text, and the connector reads only their status.",
     "createtemp `password`": "the User object documents no password, yet createtemp is said "
     "to return 'system-generated credentials'; with it, a temporary user can log in.",
     "project `fields`": "the Project object documents id, name and external_id only; the "
