@@ -2,6 +2,8 @@
 """The project's two commands, needing nothing but python3.
 
     python3 tasks.py demo   set up .venv and run the connector on embedded defaults
+                            (--printnow-profile documented: the sandbox answers with only
+                            what PrintNow's documentation states)
     python3 tasks.py test   set up .venv (and Debian's Chromium for the browser tests) and run
                             ruff, mypy and the whole test suite
 
@@ -40,8 +42,17 @@ def setup(extras: str) -> None:
     run(PY, "-m", "pip", "install", "--quiet", "--editable", target)
 
 
+PROFILE_FLAG = "--printnow-profile"
+
+
 def demo(args: list[str]) -> None:
     setup("")
+    if PROFILE_FLAG in args:  # the sandbox profile is a setting: PUNCHOUT_SANDBOX_PROFILE
+        at = args.index(PROFILE_FLAG)
+        if at + 1 >= len(args):
+            sys.exit(f"{PROFILE_FLAG} needs a value: extended or documented")
+        os.environ["PUNCHOUT_SANDBOX_PROFILE"] = args[at + 1]
+        args = args[:at] + args[at + 2 :]
     os.execv(str(PY), [str(PY), "-m", "punchout", "demo", *args])
 
 
@@ -68,6 +79,17 @@ def test(args: list[str]) -> None:
     run(BIN / "ruff", "format", "--check", ".")
     run(BIN / "mypy")
     run(PY, "-m", "pytest", *args)
+    # The sandbox-backed and browser tests again, with the sandbox answering only what
+    # PrintNow's documentation states (empty 200 bodies, plain-text errors, no invented
+    # fields).
+    print("+ PUNCHOUT_SANDBOX_PROFILE=documented (sandbox and browser tests)", flush=True)
+    env = {**os.environ, "PUNCHOUT_SANDBOX_PROFILE": "documented"}
+    subprocess.run(
+        [str(PY), "-m", "pytest", "-q", "-m", "sandbox or browser", *args],
+        cwd=ROOT,
+        check=True,
+        env=env,
+    )
 
 
 def bench(args: list[str]) -> None:

@@ -45,6 +45,7 @@ def start_sandbox(settings: Settings, host: str, port: int) -> str:
             api_key=settings.printnow_api_key,
             token_idle_seconds=settings.sandbox_token_idle_seconds,
             merge_seconds=settings.sandbox_merge_seconds,
+            profile=settings.sandbox_profile,
         )
     )
     server = make_server(host, port, app, threaded=True)

@@ -11,6 +11,7 @@ not add up, so such a cart is never sent.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,6 +24,8 @@ from punchout.printnow import Project
 from punchout.references import make_reference
 from punchout.sessions import PunchoutSession
 from punchout.store import Store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -90,10 +93,20 @@ def build_cart(
                 unspsc=line.unspsc,
                 lead_time_days=line.lead_time_days,
                 amount=line.amount,
-                design=tuple(project.fields.items()),
+                design=_design(project),
             )
         )
     return Cart(lines=tuple(lines), total=priced.total, currency=priced.currency)
+
+
+def _design(project: Project) -> tuple[tuple[str, str], ...]:
+    """The personalisation for long texts. PIPO's Project documents no such field: when the
+    storefront does not report it, the long text carries the product only, and the log says
+    why."""
+    if project.fields is None:
+        log.info("project %s: the storefront reports no design fields for long texts", project.id)
+        return ()
+    return tuple(project.fields.items())
 
 
 def order_message(

@@ -18,6 +18,7 @@ from flask import Flask, current_app
 from punchout.cli_buyers import buyers, pricebook, users
 from punchout.cli_common import with_app
 from punchout.cli_keys import keys
+from punchout.cli_printnow import printnow
 from punchout.orders import OrderDesk
 from punchout.store import Store
 
@@ -105,7 +106,7 @@ def orders_show(buyer: str, order_id: str, documents: bool, as_json: bool) -> No
             click.echo(entry["document"])
 
 
-COMMANDS = (buyers, users, pricebook, orders, keys)
+COMMANDS = (buyers, users, pricebook, orders, keys, printnow)
 
 
 @orders.command("resolve")

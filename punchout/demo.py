@@ -92,7 +92,8 @@ def start_demo(
     redis_client: redis.Redis | None = None,
     merge_seconds: float | None = None,
 ) -> Demo:
-    """Serve the sandbox (when no PrintNow URL is set), the connector and the simulator."""
+    """Serve the sandbox (when no PrintNow URL is set, in ``settings.sandbox_profile``), the
+    connector and the simulator."""
     from punchout.app import create_app
     from punchout.settings import load_settings
 
@@ -107,6 +108,7 @@ def start_demo(
                 merge_seconds=settings.sandbox_merge_seconds
                 if merge_seconds is None
                 else merge_seconds,
+                profile=settings.sandbox_profile,
             )
         )
         servers.append(_serve(sandbox, host, sandbox_port, "printnow-sandbox"))

@@ -17,6 +17,13 @@ Which PIPO account they use depends on the buyer's user policy (:class:`Accounts
     A temporary user per punch-out. Its generated credentials are kept, encrypted, so a
     later purchase order can log in as it.
 
+Temporary users need a password to log in as, and PIPO documents none in the User object
+that ``user/createtemp`` answers. Whether a storefront's answer carries one is learnt from
+its first answer and remembered per storefront (``punchout printnow check`` reports it).
+Where it does not, no temporary user is used: the permanent account is created at once
+through the documented ``user/create`` with derived credentials and logged in to (a guest
+gets an account of its own for the punch-out).
+
 Every PIPO user the connector hands out is recorded in a permanent user directory keyed by
 buyer and PIPO user id. Signed references carry only that id; the directory says how to log
 in as the user again (derived credentials, or the encrypted temporary ones).
@@ -26,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,12 +51,12 @@ from punchout.keys import (
 from punchout.printnow import (
     AuthenticationFailed,
     BadRequest,
-    DuplicateEmail,
-    DuplicateUserName,
+    Conflict,
     NotFound,
     PrintNowClient,
     PrintNowError,
     TokenInvalid,
+    UnknownUsername,
     WrongPassword,
 )
 from punchout.store import Store
@@ -59,6 +67,8 @@ log = logging.getLogger(__name__)
 SHARED_USER_KEY = "*shared*"
 #: The user of a request that names none (accepted for shared and guest buyers only).
 ANONYMOUS_USER = "*anonymous*"
+#: Store key prefix: per storefront, whether PIPO createtemp answers a password.
+TEMP_LOGINS = "temp_logins"
 
 
 class IdentityError(Exception):
@@ -160,8 +170,26 @@ class Accounts:
             return PipoLogin(token=token, user_id=known, is_temp=False)
         return self._remember_permanent(buyer, key, token)
 
+    def temp_logins(self, storefront_id: int) -> bool | None:
+        """Whether the storefront's createtemp answers a password (None: not asked yet)."""
+        value = self.store.get(self.store.key(TEMP_LOGINS, str(storefront_id)))
+        return value if isinstance(value, bool) else None
+
+    def remember_temp_logins(self, storefront_id: int, available: bool) -> None:
+        self.store.put_permanent(self.store.key(TEMP_LOGINS, str(storefront_id)), available)
+
     def _new_temp(self, buyer: Buyer, user: ProcurementUser) -> PipoLogin:
+        if self.temp_logins(buyer.storefront_id) is False:
+            return self._new_permanent(buyer, user)
         temp = self.client.create_temp_user(buyer.storefront_id)
+        self.remember_temp_logins(buyer.storefront_id, temp.password is not None)
+        if temp.password is None:
+            log.warning(
+                "storefront %s: PIPO createtemp answered no password; creating permanent "
+                "accounts through user/create instead",
+                buyer.storefront_id,
+            )
+            return self._new_permanent(buyer, user)
         token = self.client.login(temp.username, temp.password, buyer.storefront_id)
         self._record(
             buyer.id,
@@ -174,6 +202,40 @@ class Accounts:
             },
         )
         return PipoLogin(token=token, user_id=temp.id, is_temp=True)
+
+    def _new_permanent(self, buyer: Buyer, user: ProcurementUser) -> PipoLogin:
+        """The user's permanent account, created now (PIPO: POST /user/create) and logged in
+        to; a guest gets one of its own for this punch-out."""
+        if buyer.user_policy == "guest":
+            key = f"guest:{secrets.token_hex(12)}"
+        else:
+            key = self._account_key(buyer, user)
+        username, password = self._derived(buyer, key)
+        email = f"{username}@punchout.invalid"
+        if buyer.user_policy != "guest" and user.email:
+            email = user.email
+        conflict: Conflict | None = None
+        try:
+            self.client.create_user(
+                buyer.storefront_id,
+                username=username,
+                password=password,
+                email=email,
+                first_name=user.first_name or "Procurement",
+                last_name=user.last_name or "User",
+            )
+        except Conflict as exc:  # made meanwhile, or the e-mail is taken: the login tells
+            conflict = exc
+        try:
+            token = self.client.login(username, password, buyer.storefront_id)
+        except AuthenticationFailed as exc:
+            raise IdentityError(
+                "A storefront account with your email address exists already, so you cannot "
+                "be signed in automatically. Please ask the supplier to link your account.",
+                f"buyer {buyer.id}: PIPO user/create refused ({conflict}) and the derived "
+                f"account does not log in (link the user with `punchout users link`)",
+            ) from exc
+        return self._remember_permanent(buyer, key, token)
 
     # -- cart return ---------------------------------------------------------------------
 
@@ -201,10 +263,22 @@ class Accounts:
                 first_name=user.first_name or "Procurement",
                 last_name=user.last_name or "User",
             )
-        except DuplicateUserName:
-            log.info("buyer %s: account exists already, transferring temporary user", buyer.id)
+        except Conflict as conflict:
+            # PIPO: POST /user/convert answers 409 "if the username or email is already in
+            # use", checked in an order it does not state: when the derived account exists
+            # the transfer succeeds; when it does not, the e-mail belongs to another account.
+            log.info("buyer %s: convert refused (%s); transferring instead", buyer.id, conflict)
             try:
                 self.client.transfer_user(login.token, username=username, password=password)
+            except UnknownUsername as exc:
+                raise IdentityError(
+                    "A storefront account with your email address exists already, so your "
+                    "designs cannot be linked to it automatically. Please ask the supplier to "
+                    "link your account; your designs are kept.",
+                    f"buyer {buyer.id}: PIPO refused to convert ({conflict}) and the derived "
+                    f"account does not exist: the e-mail {user.email!r} is another account's "
+                    f"(link the user with `punchout users link`)",
+                ) from exc
             except WrongPassword as exc:
                 raise IdentityError(
                     "Your storefront account cannot be opened with the supplier's current keys. "
@@ -213,14 +287,6 @@ class Accounts:
                     f"buyer {buyer.id}: derived password of {username} refused on transfer "
                     "(master key retired before `punchout keys migrate`?)",
                 ) from exc
-        except DuplicateEmail as exc:
-            raise IdentityError(
-                "A storefront account with your email address exists already, so your designs "
-                "cannot be linked to it automatically. Please ask the supplier to link your "
-                "account; your designs are kept.",
-                f"buyer {buyer.id}: PIPO refused to convert: duplicate email {user.email!r} "
-                f"(link the user with `punchout users link`)",
-            ) from exc
         return self._remember_permanent(buyer, key, login.token)
 
     def settle_for_order(self, buyer: Buyer, login: PipoLogin) -> PipoLogin:
@@ -242,7 +308,7 @@ class Accounts:
                 first_name="Procurement",
                 last_name="Guest",
             )
-        except DuplicateUserName:
+        except Conflict:  # the derived account exists (a retried order): either 409 wording
             self.client.transfer_user(login.token, username=username, password=password)
         return self._remember_permanent(buyer, key, login.token)
 
@@ -366,9 +432,10 @@ class Accounts:
             )
             user_id, created = customer.id, True
         except BadRequest as exc:
-            if "username" not in exc.message.lower():
-                raise
-            try:  # the account exists already: it must be ours (our derived password works)
+            # Customers API: 400 "Username is already in use." or "Email address is already
+            # in use.", in an unstated order and whatever the body's format: the account is
+            # ours when the derived password logs in.
+            try:
                 token = self.client.login(username, password, buyer.storefront_id)
             except AuthenticationFailed:
                 raise exc from None

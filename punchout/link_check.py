@@ -1,7 +1,8 @@
 """``punchout buyers test``: play a buyer against a running connector, step by step.
 
 It sends what the buyer's procurement system would send (a PunchOutSetupRequest, or an OCI
-call-up), opens the StartPage it gets back, and reports each step. When a step fails it
+call-up), opens the StartPage it gets back and the storefront it leads to, and reports each
+step. When a step fails it
 gives a one-line diagnosis: wrong URL, wrong secret, return host not allowed, and so on.
 """
 
@@ -133,6 +134,25 @@ def _open_start(report: CheckReport, start: str) -> None:
         "StartPage opens", opened.status_code in (302, 303), f"{opened.status_code} → {target}"
     ):
         report.diagnosis = "The StartPage did not lead on to the storefront."
+        return
+    _open_storefront(report, urljoin(start, target))
+
+
+def _open_storefront(report: CheckReport, url: str) -> None:
+    """Follow the StartPage to the storefront (storefront_url_template), as the browser does.
+    The PIPO session token in the URL is not shown."""
+    shown = url.split("?", 1)[0]
+    try:
+        page = requests.get(url, timeout=30)
+    except requests.RequestException as exc:
+        report.add("storefront opens", False, f"{shown}: {type(exc).__name__}")
+        report.diagnosis = "The storefront URL does not answer: check storefront_url_template."
+        return
+    if not report.add("storefront opens", page.status_code < 400, f"{page.status_code} {shown}"):
+        report.diagnosis = (
+            f"The storefront answered {page.status_code}: check storefront_url_template "
+            "(docs/connecting-to-printnow.md)."
+        )
 
 
 def check_oci(base_url: str, buyer: Buyer, secret: str) -> CheckReport:

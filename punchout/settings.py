@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 
 from limits import parse_many
 
+from punchout.sandbox.profile import PROFILES as SANDBOX_PROFILES
+
 ENV_PREFIX = "PUNCHOUT_"
 
 #: Settings that are secrets: environment only, never defaulted, never shown in a repr.
@@ -67,6 +69,7 @@ class Settings:
     max_attachment_bytes: int
     sandbox_token_idle_seconds: int
     sandbox_merge_seconds: float
+    sandbox_profile: str
     redis_url: str
     #: Failed authentications allowed per buyer credential and client address, in the
     #: ``limits`` notation ("10/minute;100/hour"); more are answered 429.
@@ -200,6 +203,14 @@ def load_settings(
         problems.append("printnow_retries must be 0 or more")
     if not 0 <= int(values["proxy_hops"]) <= 5:
         problems.append(f"proxy_hops must be from 0 to 5, not {values['proxy_hops']}")
+    if values["sandbox_profile"] not in SANDBOX_PROFILES:
+        problems.append(f"sandbox_profile must be one of {', '.join(SANDBOX_PROFILES)}")
+    if _real_printnow(values["printnow_url"]) and not values["storefront_url_template"]:
+        problems.append(
+            "storefront_url_template must be set when printnow_url is a real PrintNow: the "
+            "storefront's punch-in URL with {token}, {storefront_id} and {return_url} "
+            "(see docs/connecting-to-printnow.md)"
+        )
 
     if problems:
         raise SettingsError(problems)
@@ -209,6 +220,20 @@ def load_settings(
     values["public_url"] = values["public_url"].rstrip("/")
     values["printnow_url"] = values["printnow_url"].rstrip("/")
     return Settings(**values)
+
+
+#: Host names that can never be a real PrintNow (loopback, and RFC 2606/6761 test names).
+_TEST_HOSTS = ("localhost", "127.0.0.1", "::1")
+_TEST_SUFFIXES = (".invalid", ".test", ".example", ".localhost")
+
+
+def _real_printnow(url: str) -> bool:
+    """Whether ``url`` may be a real PrintNow, whose storefront URL must then be configured
+    (the built-in sandbox's storefront path exists only in the sandbox)."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".") if url else ""
+    if not host:
+        return False
+    return host not in _TEST_HOSTS and not host.endswith(_TEST_SUFFIXES)
 
 
 def _check_url(name: str, value: str, problems: list[str], *, required: bool) -> None:

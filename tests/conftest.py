@@ -76,7 +76,9 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def live_sandbox() -> Iterator[LiveSandbox]:
-    """A fresh PrintNow sandbox on its own port (merge takes 1.5 s, tokens idle out at 60 s).
+    """A fresh PrintNow sandbox on its own port (merge takes 1.5 s, tokens idle out at 60 s),
+    in the profile ``PUNCHOUT_SANDBOX_PROFILE`` names (``python3 tasks.py test`` runs the
+    sandbox tests in both).
 
     The merge is long enough that a download right after processing reliably sees 409, even
     on a busy machine, and short enough to wait for."""
@@ -87,6 +89,7 @@ def live_sandbox() -> Iterator[LiveSandbox]:
         api_key=TEST_SECRETS["printnow_api_key"],
         token_idle_seconds=60,
         merge_seconds=1.5,
+        profile=os.environ.get("PUNCHOUT_SANDBOX_PROFILE", "extended"),
     )
     app = create_sandbox_app(config)
     with serve(app) as url:

@@ -50,6 +50,11 @@ class LiveSandbox:
     def api_url(self) -> str:
         return self.url + "/api/v2"
 
+    @property
+    def documented(self) -> bool:
+        """Whether it answers with only what PrintNow's documentation states."""
+        return bool(self.app.extensions["punchout.sandbox.state"].config.documented)
+
     def control(self, method: str, path: str, **body: Any) -> Any:
         """Call the sandbox's test controls (``/_sandbox/...``); the answer's JSON, if any."""
         import requests

@@ -3,13 +3,14 @@
 One ``requests.Session`` per client (connection reuse), Basic Auth with the API token and
 key, ``X-PN-TOKEN`` for PIPO user calls. Every call has a timeout. Only idempotent GETs are
 retried, with exponential backoff, and only on connection errors, timeouts and 5xx: a POST
-that may have reached PrintNow is never sent twice. Logs name the method, path, status and
-time; never a password, token or key.
+that may have reached PrintNow is never sent twice, nor is ``order/{id}/process``. Answers
+are read by status first (``answers.py``): any 2xx is success for a call that needs no
+result, and every documented error is recognised whatever its body's format. Logs name the
+method, path, status and time; never a password, token or key.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
@@ -20,16 +21,15 @@ from typing import Any
 
 import requests
 
+from punchout.printnow.answers import (
+    boolean,
+    error_for,
+    integer_id,
+    json_list,
+    json_object,
+    session_token,
+)
 from punchout.printnow.errors import (
-    FORBIDDEN_MESSAGES,
-    ApiCredentialsRejected,
-    AuthenticationFailed,
-    BadRequest,
-    Conflict,
-    DuplicateEmail,
-    DuplicateUserName,
-    Forbidden,
-    NotFound,
     NotReady,
     NotSent,
     PrintNowConnectionError,
@@ -41,11 +41,6 @@ from punchout.printnow.errors import (
 from punchout.printnow.models import Customer, Order, Project, TempUser, User
 
 log = logging.getLogger(__name__)
-
-#: ASP.NET Web API's answer to bad Basic Auth credentials.
-API_AUTH_DENIED = "Authorization has been denied for this request."
-#: Longest server message kept in an exception.
-MAX_MESSAGE = 300
 
 
 class PrintNowClient:
@@ -113,12 +108,17 @@ class PrintNowClient:
         *,
         token: str | None = None,
         body: dict[str, Any] | None = None,
-        binary: bool = False,
-    ) -> Any:
-        """Send one call; return its decoded JSON (or bytes when ``binary``; None for 204)."""
+        retry: bool | None = None,
+    ) -> requests.Response:
+        """Send one call; return its 2xx answer, or raise the error its status means.
+
+        GETs are retried on connection errors, timeouts and 5xx unless ``retry`` is False;
+        other methods never are.
+        """
         url = self.base_url + path
         headers = {"X-PN-TOKEN": token} if token else {}
-        attempts = 1 + (self.retries if method == "GET" else 0)
+        retried = method == "GET" if retry is None else retry and method == "GET"
+        attempts = 1 + (self.retries if retried else 0)
         endpoint = f"{method} {path}"
         for attempt in range(1, attempts + 1):
             started = time.perf_counter()
@@ -137,9 +137,15 @@ class PrintNowClient:
             else:
                 elapsed = (time.perf_counter() - started) * 1000
                 log.info("printnow %s -> %s in %.0f ms", endpoint, response.status_code, elapsed)
+                if 200 <= response.status_code < 300:
+                    return response
                 if response.status_code < 400:
-                    return _decode(response, endpoint, binary=binary)
-                error = _error(response, endpoint)
+                    raise UnexpectedResponse(
+                        response.status_code,
+                        "a redirect or informational answer, not a result",
+                        endpoint=endpoint,
+                    )
+                error = error_for(response, endpoint, token_sent=bool(token))
                 if not isinstance(error, ServerError):
                     raise error
             deadline = getattr(self._local, "deadline", None)
@@ -159,22 +165,27 @@ class PrintNowClient:
             raise error
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _object(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        return json_object(self.request(method, path, **kwargs), f"{method} {path}")
+
     # ------------------------------------------------------------------ PIPO users
 
     def login(self, username: str, password: str, storefront_id: int) -> str:
         """A session token for the user (401 → :class:`AuthenticationFailed`)."""
         body = {"username": username, "password": password, "storefront_id": storefront_id}
-        return _as_str(self.request("POST", "/pipo/user/login", body=body), "/pipo/user/login")
+        path = "/pipo/user/login"
+        return session_token(self.request("POST", path, body=body), f"POST {path}")
 
     def logout(self, token: str) -> None:
         self.request("GET", "/pipo/user/logout", token=token)
 
     def is_logged_in(self, token: str) -> bool:
         """Whether the token is still valid (and refresh it)."""
-        return bool(self.request("GET", "/pipo/user/loggedin", token=token))
+        path = "/pipo/user/loggedin"
+        return boolean(self.request("GET", path, token=token), f"GET {path}")
 
     def user_info(self, token: str) -> User:
-        return User.from_json(_as_dict(self.request("GET", "/pipo/user/info", token=token)))
+        return User.from_json(self._object("GET", "/pipo/user/info", token=token))
 
     def update_user_info(
         self,
@@ -216,8 +227,8 @@ class PrintNowClient:
         self.request("POST", "/pipo/user/create", body=body)
 
     def create_temp_user(self, storefront_id: int) -> TempUser:
-        data = self.request("POST", "/pipo/user/createtemp", body={"storefront_id": storefront_id})
-        return TempUser.from_json(_as_dict(data))
+        body = {"storefront_id": storefront_id}
+        return TempUser.from_json(self._object("POST", "/pipo/user/createtemp", body=body))
 
     def convert_user(
         self,
@@ -245,21 +256,20 @@ class PrintNowClient:
         self.request("POST", "/pipo/user/transfer", token=token, body=body)
 
     def is_temp_user(self, token: str) -> bool:
-        return bool(self.request("GET", "/pipo/user/istemp", token=token))
+        path = "/pipo/user/istemp"
+        return boolean(self.request("GET", path, token=token), f"GET {path}")
 
     # ------------------------------------------------------------------ PIPO projects, orders
 
     def list_projects(self, token: str) -> list[Project]:
-        data = self.request("GET", "/pipo/project/all", token=token)
-        if not isinstance(data, list):
-            raise UnexpectedResponse(
-                200, "expected a list of projects", endpoint="GET /pipo/project/all"
-            )
-        return [Project.from_json(_as_dict(p)) for p in data]
+        path = "/pipo/project/all"
+        data = json_list(self.request("GET", path, token=token), f"GET {path}")
+        return [Project.from_json(p) for p in data]
 
     def get_project(self, token: str, project_id: int) -> Project:
-        data = self.request("GET", f"/pipo/project/{int(project_id)}", token=token)
-        return Project.from_json(_as_dict(data))
+        return Project.from_json(
+            self._object("GET", f"/pipo/project/{int(project_id)}", token=token)
+        )
 
     def delete_project(self, token: str, project_id: int) -> None:
         self.request("DELETE", f"/pipo/project/{int(project_id)}", token=token)
@@ -269,33 +279,33 @@ class PrintNowClient:
         body: dict[str, Any] = {"product_id": [int(p) for p in project_ids]}
         if external_id is not None:
             body["external_id"] = external_id
-        data = self.request("POST", "/pipo/order/create", token=token, body=body)
-        if isinstance(data, bool) or not isinstance(data, int | str) or not str(data).isdigit():
-            raise UnexpectedResponse(
-                200, "expected an order id", endpoint="POST /pipo/order/create"
-            )
-        return int(data)
+        path = "/pipo/order/create"
+        return integer_id(self.request("POST", path, token=token, body=body), f"POST {path}")
 
     def process_order(self, token: str, order_id: int) -> None:
-        """Start processing (and the print-file merge) of a created order."""
-        self.request("GET", f"/pipo/order/{int(order_id)}/process", token=token)
+        """Start processing (and the print-file merge) of a created order.
+
+        Never retried: a GET only by name, it starts work at PrintNow, and a lost answer may
+        hide a call that arrived; the caller decides what to do after a failure.
+        """
+        self.request("GET", f"/pipo/order/{int(order_id)}/process", token=token, retry=False)
 
     # ------------------------------------------------------------------ Orders API
 
     def get_order(self, order_id: int) -> Order:
-        return Order.from_json(_as_dict(self.request("GET", f"/order/{int(order_id)}")))
+        return Order.from_json(self._object("GET", f"/order/{int(order_id)}"))
 
     def download_order(self, order_id: int) -> bytes:
         """The order's print files as a ZIP (409 → :class:`NotReady` with ``retry_after``)."""
-        return bytes(self.request("GET", f"/order/{int(order_id)}/download", binary=True))
+        return self.request("GET", f"/order/{int(order_id)}/download").content
 
     def download_item(self, order_id: int, item_id: int) -> bytes:
         path = f"/order/{int(order_id)}/download/{int(item_id)}"
-        return bytes(self.request("GET", path, binary=True))
+        return self.request("GET", path).content
 
     def download_assets(self, order_id: int, item_id: int) -> bytes:
         path = f"/order/{int(order_id)}/assets/{int(item_id)}"
-        return bytes(self.request("GET", path, binary=True))
+        return self.request("GET", path).content
 
     def wait_for_download(
         self, fetch: Callable[[], bytes], *, max_wait: float = 300.0, max_delay: float = 60.0
@@ -333,109 +343,22 @@ class PrintNowClient:
     # ------------------------------------------------------------------ Customers API
 
     def get_customer(self, customer_id: int) -> Customer:
-        return Customer.from_json(_as_dict(self.request("GET", f"/customer/{int(customer_id)}")))
+        return Customer.from_json(self._object("GET", f"/customer/{int(customer_id)}"))
 
     def create_customer(self, storefront_id: int, **fields: Any) -> Customer:
         """A permanent customer, or a temporary one with ``is_temporary=True``."""
         body = {"storefront_id": storefront_id, **fields}
-        return Customer.from_json(_as_dict(self.request("POST", "/customer", body=body)))
+        return Customer.from_json(self._object("POST", "/customer", body=body))
 
     def update_customer(self, customer_id: int, **fields: Any) -> Customer:
-        data = self.request("PATCH", f"/customer/{int(customer_id)}", body=fields)
-        return Customer.from_json(_as_dict(data))
+        return Customer.from_json(
+            self._object("PATCH", f"/customer/{int(customer_id)}", body=fields)
+        )
 
     def transfer_customer(self, customer_id: int, destination_id: int) -> Customer:
         """Move a temporary customer's data to a permanent one; answers the destination."""
         path = f"/customer/{int(customer_id)}/transfer"
-        return Customer.from_json(
-            _as_dict(self.request("PATCH", path, body={"id": destination_id}))
-        )
+        return Customer.from_json(self._object("PATCH", path, body={"id": destination_id}))
 
     def delete_customer(self, customer_id: int) -> None:
         self.request("DELETE", f"/customer/{int(customer_id)}")
-
-
-# ---------------------------------------------------------------------- decoding
-
-
-def _decode(response: requests.Response, endpoint: str, *, binary: bool) -> Any:
-    if response.status_code == 204:
-        return None
-    if binary:
-        return response.content
-    try:
-        return response.json()
-    except (ValueError, json.JSONDecodeError):
-        raise UnexpectedResponse(
-            response.status_code, _describe_body(response), endpoint=endpoint
-        ) from None
-
-
-def _server_message(response: requests.Response) -> str | None:
-    """PrintNow's ``{"message": ...}`` (or a bare JSON string), or None if not JSON."""
-    try:
-        data = response.json()
-    except ValueError:
-        return None
-    if isinstance(data, dict):
-        for name in ("message", "Message", "error"):
-            if isinstance(data.get(name), str):
-                return str(data[name])[:MAX_MESSAGE]
-        return json.dumps(data)[:MAX_MESSAGE]
-    if isinstance(data, str):
-        return data[:MAX_MESSAGE]
-    return None
-
-
-def _describe_body(response: requests.Response) -> str:
-    kind = response.headers.get("Content-Type", "no content type").split(";")[0]
-    return f"the answer is not JSON ({kind}, {len(response.content)} bytes)"
-
-
-def _error(response: requests.Response, endpoint: str) -> PrintNowError:
-    """The exception for an error answer."""
-    status = response.status_code
-    message = _server_message(response)
-    if status >= 500:
-        return ServerError(status, message or _describe_body(response), endpoint=endpoint)
-    if message is None:
-        return UnexpectedResponse(status, _describe_body(response), endpoint=endpoint)
-    lowered = message.strip().lower()
-    if status == 400:
-        return BadRequest(status, message, endpoint=endpoint)
-    if status == 401:
-        cls = ApiCredentialsRejected if message == API_AUTH_DENIED else AuthenticationFailed
-        return cls(status, message, endpoint=endpoint)
-    if status == 403:
-        return FORBIDDEN_MESSAGES.get(lowered, Forbidden)(status, message, endpoint=endpoint)
-    if status == 404:
-        return NotFound(status, message, endpoint=endpoint)
-    if status == 409:
-        retry_after = response.headers.get("Retry-After")
-        if retry_after is not None:
-            return NotReady(status, message, endpoint=endpoint, retry_after=_seconds(retry_after))
-        if "email" in lowered:
-            return DuplicateEmail(status, message, endpoint=endpoint)
-        if "user" in lowered:
-            return DuplicateUserName(status, message, endpoint=endpoint)
-        return Conflict(status, message, endpoint=endpoint)
-    return PrintNowError(status, message, endpoint=endpoint)
-
-
-def _seconds(value: str) -> float:
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return 30.0
-
-
-def _as_dict(data: Any) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise UnexpectedResponse(200, f"expected an object, got {type(data).__name__}")
-    return data
-
-
-def _as_str(data: Any, path: str) -> str:
-    if not isinstance(data, str) or not data:
-        raise UnexpectedResponse(200, "expected a session token", endpoint=f"POST {path}")
-    return data

@@ -37,7 +37,9 @@ class Forbidden(PrintNowError):
 
 
 class TokenInvalid(Forbidden):
-    """403 "token is invalid or expired": the X-PN-TOKEN session is gone; log in again."""
+    """403 on a call with a session token, other than the documented transfer messages: the
+    X-PN-TOKEN session is gone; log in again. PIPO documents only the status for an expired
+    token ("returns 403 Forbidden"), so no wording is relied on."""
 
 
 class NotTemporary(Forbidden):
@@ -65,7 +67,8 @@ class Conflict(PrintNowError):
 
 
 class DuplicateUserName(Conflict):
-    """409 "duplicate user name" / "Username is already in use.\""""
+    """409 naming the user name ("duplicate user name"). PrintNow may check the e-mail first,
+    so a taken user name can also show as :class:`DuplicateEmail` or a bare :class:`Conflict`."""
 
 
 class DuplicateEmail(Conflict):
@@ -100,7 +103,8 @@ class UnexpectedResponse(PrintNowError):
     """An answer that is not what the API documents (an HTML page, a non-JSON body)."""
 
 
-#: 403 messages PrintNow documents, each with its own class.
+#: 403 messages PrintNow documents (PIPO: POST /user/transfer), each with its own class,
+#: compared in lower case without a final full stop.
 FORBIDDEN_MESSAGES: dict[str, type[Forbidden]] = {
     "token is invalid or expired": TokenInvalid,
     "current user is not temporary": NotTemporary,

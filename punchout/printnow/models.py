@@ -41,42 +41,53 @@ class User:
 
 @dataclass(frozen=True)
 class TempUser:
-    """A temporary user from ``user/createtemp``, with its generated credentials."""
+    """A temporary user from ``user/createtemp``.
+
+    PIPO says createtemp "returns the user object with system-generated credentials", but
+    the User object's documented fields hold no password: ``password`` is None unless the
+    answer carries a non-empty one, and then the temporary user cannot be logged in as.
+    """
 
     id: int
     username: str
-    password: str = field(repr=False)
+    password: str | None = field(repr=False)
     storefront_id: int
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> TempUser:
+        password = data.get("password")
         return cls(
             id=int(data["id"]),
             username=_text(data, "username"),
-            password=_text(data, "password"),
+            password=password if isinstance(password, str) and password else None,
             storefront_id=int(data.get("storefront_id") or 0),
         )
 
 
 @dataclass(frozen=True)
 class Project:
-    """A saved PIPO project: ``external_id`` is the product template's integration ID."""
+    """A saved PIPO project: ``external_id`` is the product template's integration ID.
+
+    PIPO documents ``id``, ``name`` and ``external_id`` only. ``fields`` (the design's
+    personalisation) is read when the answer carries an object of that name and is None
+    otherwise, so callers show that the storefront did not report it.
+    """
 
     id: int
     name: str
     external_id: str | None
-    fields: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, str] | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Project:
-        raw_fields = data.get("fields") or {}
+        raw_fields = data.get("fields")
         return cls(
             id=int(data["id"]),
             name=_text(data, "name"),
             external_id=_opt_text(data, "external_id"),
             fields={str(k): str(v) for k, v in raw_fields.items()}
             if isinstance(raw_fields, dict)
-            else {},
+            else None,
         )
 
 
@@ -108,27 +119,30 @@ class OrderItem:
 
 @dataclass(frozen=True)
 class Order:
-    """An order as the Orders API reports it. ``external_id`` is the PO number we sent."""
+    """An order as the Orders API reports it.
+
+    ``external_id`` is the order's ``integration_id`` ("External integration identifier, if
+    the order was created via an external system"): the ``external_id`` PIPO order/create
+    was given. The documented ``po_number`` is the storefront's own payment field and is
+    not read. The Orders API reports no tracking numbers, so none are typed here.
+    """
 
     id: int
     status: str
     external_id: str | None
     customer_id: int | None
     items: tuple[OrderItem, ...]
-    tracking_numbers: tuple[str, ...]
     raw: dict[str, Any] = field(repr=False, compare=False)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Order:
         customer = data.get("customer") or {}
-        external = data.get("integration_id") or data.get("po_number")
         return cls(
             id=int(data["id"]),
             status=_text(data, "status"),
-            external_id=None if external is None else str(external),
+            external_id=_opt_text(data, "integration_id"),
             customer_id=int(customer["id"]) if customer.get("id") is not None else None,
             items=tuple(OrderItem.from_json(i) for i in data.get("items") or []),
-            tracking_numbers=tuple(str(t) for t in data.get("tracking_numbers") or []),
             raw=data,
         )
 

@@ -1,9 +1,11 @@
 """A PIPO user's session that survives token expiry.
 
-PIPO tokens expire after inactivity (403 "token is invalid or expired"). A
-:class:`UserSession` runs a call with the current token and, on that answer, logs in again
-once (when ``credentials`` can give the user's name and password) and retries. The fresh
-token is handed to ``on_new_token`` so the caller can store it.
+PIPO tokens expire after inactivity and the API then "returns 403 Forbidden" (PIPO: Dual
+Authentication; the wording is not documented, so the client reads any such 403 as
+:class:`TokenInvalid`). A :class:`UserSession` runs a call with the current token and, on
+that answer, logs in again once (when ``credentials`` can give the user's name and
+password) and retries. The fresh token is handed to ``on_new_token`` so the caller can
+store it.
 """
 
 from __future__ import annotations

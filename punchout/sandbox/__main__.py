@@ -16,6 +16,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from punchout.sandbox import SandboxConfig, create_sandbox_app
+from punchout.sandbox.profile import EXTENDED, PROFILES
 
 #: The environment variables holding the API token and key (the connector reads the same).
 ENV_NAMES = ("PUNCHOUT_PRINTNOW_API_TOKEN", "PUNCHOUT_PRINTNOW_API_KEY")
@@ -27,7 +28,8 @@ def app_from_environment() -> Flask:
     token, key = (os.environ.get(name, "") for name in ENV_NAMES)
     if not (token and key):
         raise SystemExit(f"set {' and '.join(ENV_NAMES)}")
-    return create_sandbox_app(SandboxConfig(api_token=token, api_key=key))
+    profile = os.environ.get("PUNCHOUT_SANDBOX_PROFILE") or EXTENDED
+    return create_sandbox_app(SandboxConfig(api_token=token, api_key=key, profile=profile))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,6 +41,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--merge-seconds", type=float, default=2.0, help="merge duration")
     parser.add_argument(
         "--token-idle-seconds", type=float, default=1800, help="PIPO session idle timeout"
+    )
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default=EXTENDED,
+        help="documented: answer with only what PrintNow's documentation states",
     )
     args = parser.parse_args(argv)
 
@@ -52,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
             api_key=key,
             token_idle_seconds=args.token_idle_seconds,
             merge_seconds=args.merge_seconds,
+            profile=args.profile,
         )
     )
     server = make_server(args.host, args.port, app, threaded=True)

@@ -8,6 +8,8 @@
   history) and the number of live sessions.
 - ``POST /_sandbox/projects`` ``{"user_id", "template", "fields"?}`` saves a project for a
   user as the storefront would, for tests that skip the pages.
+- ``POST /_sandbox/sessions`` ``{"user_id"}`` answers a PIPO session token for any user, so
+  tests can act as a temporary user whose password the ``documented`` profile never tells.
 """
 
 from __future__ import annotations
@@ -66,6 +68,11 @@ def sandbox_reset() -> Response:
 @bp.get("/state")
 def sandbox_state() -> Response:
     return jsonify(state().summary())
+
+
+@bp.post("/sessions")
+def sandbox_session_add() -> Response:
+    return jsonify(state().session_for(req_int(json_body(), "user_id")))
 
 
 @bp.post("/projects")

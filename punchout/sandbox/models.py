@@ -1,8 +1,9 @@
 """The sandbox's records and their PrintNow wire shapes.
 
 Plain mutable dataclasses, only ever touched under the state lock (``state.py``). Each
-``*_json`` function renders one record exactly as the PrintNow documentation shows it; keep
-those shapes stable, the connector's client is written against them.
+``*_json`` function renders one record as the PrintNow documentation shows it, plus the
+extended profile's additions listed in ``profile.py`` (the ``documented`` profile leaves
+them out at the HTTP edge).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from punchout.sandbox.wire import (
+    answer,
     json_body,
     no_content,
     opt_bool,
@@ -24,7 +25,7 @@ bp = Blueprint("orders", __name__, url_prefix="/api/v2/order")
 
 @bp.get("/<int:order_id>")
 def order_get(order_id: int) -> Response:
-    return jsonify(state().get_order(order_id))
+    return jsonify(answer("order", state().get_order(order_id)))
 
 
 @bp.get("/<int:order_id>/download")

@@ -2,7 +2,9 @@
 
 Answers are JSON: login a string token, loggedin/istemp a boolean, order/create an integer,
 createtemp and user/info user objects, projects ``{id, name, external_id, fields}``; the
-calls that only succeed or fail answer ``true``. Endpoint names (usable in the fault switch)
+calls that only succeed or fail answer ``true``. The ``documented`` profile leaves out what
+the documentation does not state (``profile.py``): empty 200 bodies, no ``fields``, no
+createtemp ``password``. Endpoint names (usable in the fault switch)
 are the view function names, ``pipo_*``.
 """
 
@@ -13,7 +15,10 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from punchout.sandbox.wire import (
+    answer,
+    documented,
     json_body,
+    ok,
     opt_str,
     pn_token,
     req_int,
@@ -23,10 +28,6 @@ from punchout.sandbox.wire import (
 )
 
 bp = Blueprint("pipo", __name__, url_prefix="/api/v2/pipo")
-
-
-def _true() -> Response:
-    return jsonify(True)
 
 
 def _credentials(body: dict[str, Any]) -> dict[str, str]:
@@ -52,7 +53,7 @@ def pipo_user_login() -> Response:
 @bp.get("/user/logout")
 def pipo_user_logout() -> Response:
     state().logout(pn_token())
-    return _true()
+    return ok()
 
 
 @bp.get("/user/loggedin")
@@ -68,15 +69,14 @@ def pipo_user_info() -> Response:
 @bp.post("/user/info")
 def pipo_user_info_update() -> Response:
     token, body = _session_body()
-    return jsonify(
-        state().update_user_info(
-            token,
-            first_name=opt_str(body, "first_name"),
-            last_name=opt_str(body, "last_name"),
-            current_password=opt_str(body, "current_password"),
-            new_password=opt_str(body, "new_password"),
-        )
+    user = state().update_user_info(
+        token,
+        first_name=opt_str(body, "first_name"),
+        last_name=opt_str(body, "last_name"),
+        current_password=opt_str(body, "current_password"),
+        new_password=opt_str(body, "new_password"),
     )
+    return ok() if documented() else jsonify(user)
 
 
 @bp.post("/user/create")
@@ -84,19 +84,20 @@ def pipo_user_create() -> Response:
     body = json_body()
     storefront_id = req_int(body, "storefront_id")
     state().create_user(storefront_id, **_credentials(body))
-    return _true()
+    return ok()
 
 
 @bp.post("/user/createtemp")
 def pipo_user_createtemp() -> Response:
-    return jsonify(state().create_temp_user(req_int(json_body(), "storefront_id")))
+    temp = state().create_temp_user(req_int(json_body(), "storefront_id"))
+    return jsonify(answer("temp_user", temp))
 
 
 @bp.post("/user/convert")
 def pipo_user_convert() -> Response:
     token, body = _session_body()
     state().convert_user(token, **_credentials(body))
-    return _true()
+    return ok()
 
 
 @bp.post("/user/transfer")
@@ -104,7 +105,7 @@ def pipo_user_transfer() -> Response:
     token, body = _session_body()
     username, password = req_str(body, "username"), req_str(body, "password")
     state().transfer_user(token, username=username, password=password)
-    return _true()
+    return ok()
 
 
 @bp.get("/user/istemp")
@@ -114,18 +115,18 @@ def pipo_user_istemp() -> Response:
 
 @bp.get("/project/all")
 def pipo_project_all() -> Response:
-    return jsonify(state().list_projects(pn_token()))
+    return jsonify([answer("project", p) for p in state().list_projects(pn_token())])
 
 
 @bp.get("/project/<int:project_id>")
 def pipo_project_get(project_id: int) -> Response:
-    return jsonify(state().get_project(pn_token(), project_id))
+    return jsonify(answer("project", state().get_project(pn_token(), project_id)))
 
 
 @bp.delete("/project/<int:project_id>")
 def pipo_project_delete(project_id: int) -> Response:
     state().delete_project(pn_token(), project_id)
-    return _true()
+    return ok()
 
 
 @bp.post("/order/create")
@@ -139,4 +140,4 @@ def pipo_order_create() -> Response:
 @bp.get("/order/<int:order_id>/process")
 def pipo_order_process(order_id: int) -> Response:
     state().process_order(pn_token(), order_id)
-    return _true()
+    return ok()

@@ -107,21 +107,29 @@ class SandboxState:
     ) -> None:
         """Refuse a username or email taken on the storefront, in each API's own words.
 
-        The username is checked first, as a whole, so the answer does not depend on order.
+        The username is checked first (the e-mail first in the ``documented`` profile: the
+        documentation does not state the order), so the answer does not depend on the
+        order of the users.
         """
         others = [u for u in self._active_users(storefront_id) if u.id != exclude]
-        if any(u.username.casefold() == username.casefold() for u in others):
-            raise (
-                ApiError(409, "duplicate user name")
-                if pipo
-                else bad_request("Username is already in use.")
-            )
-        if any(u.email.casefold() == email.casefold() for u in others):
-            raise (
-                ApiError(409, "duplicate email")
-                if pipo
-                else bad_request("Email address is already in use.")
-            )
+        name_taken = any(u.username.casefold() == username.casefold() for u in others)
+        email_taken = any(u.email.casefold() == email.casefold() for u in others)
+        name_error = (
+            ApiError(409, "duplicate user name")
+            if pipo
+            else bad_request("Username is already in use.")
+        )
+        email_error = (
+            ApiError(409, "duplicate email")
+            if pipo
+            else bad_request("Email address is already in use.")
+        )
+        checks = [(name_taken, name_error), (email_taken, email_error)]
+        if self.config.documented:
+            checks.reverse()
+        for taken, error in checks:
+            if taken:
+                raise error
 
     def _session(self, token: str | None) -> Session:
         """The live session of ``token``, refreshed; 403 when missing, unknown or idle."""
@@ -759,6 +767,14 @@ class SandboxState:
             if errors:
                 raise bad_request(" ".join(errors.values()))
             return self._save_project(user, template, values)
+
+    def session_for(self, user_id: int) -> str:
+        """A new session token for any active user, without a password (test control)."""
+        with self._lock:
+            user = self._customer(user_id)
+            token = secrets.token_urlsafe(24)
+            self._sessions[token] = Session(token, user.id, self.clock())
+            return token
 
     def summary(self) -> dict[str, Any]:
         """Everything, for ``GET /_sandbox/state`` (passwords and tokens left out)."""

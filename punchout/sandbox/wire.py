@@ -1,9 +1,10 @@
 """The HTTP edge of the sandbox API: Basic Auth, JSON bodies in, JSON answers and errors out.
 
-Every ``/api`` and ``/_sandbox`` request must carry the configured Basic Auth pair (401 with
-``{"message": ...}`` otherwise). Bodies are parsed strictly: malformed JSON, a non-object,
+Every ``/api`` and ``/_sandbox`` request must carry the configured Basic Auth pair (401
+otherwise). Bodies are parsed strictly: malformed JSON, a non-object,
 a missing required field or a wrong type is a 400 whose message names the problem. Every
-error on those paths is ``{"message": ...}`` JSON, never an HTML page or a traceback.
+error on those paths is ``{"message": ...}`` JSON (plain text in the ``documented``
+profile), never an HTML page or a traceback.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from punchout.sandbox.errors import ApiError, bad_request
+from punchout.sandbox.errors import SESSION_EXPIRED, ApiError, bad_request
+from punchout.sandbox.profile import DOCUMENTED_EXPIRED, documented_answer
 from punchout.sandbox.state import SandboxState
 
 log = logging.getLogger(__name__)
@@ -38,12 +40,30 @@ def is_json_path() -> bool:
     return request.path.startswith(JSON_PREFIXES)
 
 
+def documented() -> bool:
+    """Whether the app runs the ``documented`` profile."""
+    return state().config.documented
+
+
 def message(text: str, status: int, headers: dict[str, str] | None = None) -> Response:
-    """A ``{"message": text}`` answer."""
-    response = jsonify({"message": text})
-    response.status_code = status
+    """A ``{"message": text}`` answer; plain text in the ``documented`` profile."""
+    if documented():
+        response = Response(text, status=status, mimetype="text/plain")
+    else:
+        response = jsonify({"message": text})
+        response.status_code = status
     response.headers.update(headers or {})
     return response
+
+
+def ok() -> Response:
+    """PIPO's "Returns 200 OK": ``true``, or an empty body in the ``documented`` profile."""
+    return Response(status=200) if documented() else jsonify(True)
+
+
+def answer(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    """An answer object, without invented fields in the ``documented`` profile."""
+    return documented_answer(kind, data) if documented() else data
 
 
 def no_content() -> Response:
@@ -163,7 +183,11 @@ def zip_response(data: bytes, filename: str) -> Response:
 
 
 def _api_error(error: ApiError) -> Response:
-    return message(error.message, error.status, error.headers)
+    text = error.message
+    transfer = request.endpoint == "pipo.pipo_user_transfer"
+    if documented() and text == SESSION_EXPIRED and not transfer:
+        text = DOCUMENTED_EXPIRED  # PIPO documents only the 403 for an expired token
+    return message(text, error.status, error.headers)
 
 
 def _html_error(status: int, heading: str, text: str) -> Response:

@@ -237,7 +237,7 @@ def _detail(buyer: Buyer, callup: oci.Callup) -> Response:
         return page(
             "Product not found", "This product is not in your catalog any more.", status=404
         )
-    design: dict[str, str] = {}
+    design: dict[str, str] | None = {}
     if product != template:
         design = _design_fields(buyer, callup, product)
     html = render_template(
@@ -250,9 +250,11 @@ def _detail(buyer: Buyer, callup: oci.Callup) -> Response:
     return Response(html, content_type="text/html; charset=utf-8")
 
 
-def _design_fields(buyer: Buyer, callup: oci.Callup, reference: str) -> dict[str, str]:
+def _design_fields(buyer: Buyer, callup: oci.Callup, reference: str) -> dict[str, str] | None:
     """The personalisation of a cart line's design, when the storefront can be asked and the
-    SAP user is the design's owner (another user's design is never shown)."""
+    SAP user is the design's owner (another user's design is never shown); None when the
+    storefront does not report it (PIPO's Project documents no such field), which the page
+    says."""
     c = connector()
     ref = read_reference(c.reference_key, buyer.id, reference)
     user = _user(buyer, callup)
@@ -261,7 +263,8 @@ def _design_fields(buyer: Buyer, callup: oci.Callup, reference: str) -> dict[str
         return {}
     try:
         login = c.accounts.login_as(buyer, ref.pipo_user_id)
-        return dict(c.client.get_project(login.token, ref.project_id).fields)
+        fields = c.client.get_project(login.token, ref.project_id).fields
+        return None if fields is None else dict(fields)
     except (IdentityError, PrintNowError) as exc:
         log.info("buyer %s: OCI DETAIL without design fields: %s", buyer.id, exc)
         return {}

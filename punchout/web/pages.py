@@ -268,9 +268,14 @@ def _return_cart(opened: _Open) -> BaseResponse | str | tuple[str, int]:
         last_name=session.user_last_name,
     )
     if session.is_temp and selected:
-        settled = c.accounts.settle(
-            buyer, user, PipoLogin(session.pipo_token, session.customer_id, True)
+        # Inside the re-login wrapper: a long design session's token may have expired.
+        settled = _with_login(
+            opened,
+            lambda token: c.accounts.settle(
+                buyer, user, PipoLogin(token, opened.session.customer_id, True)
+            ),
         )
+        session = opened.session
         opened.session = session = replace(
             session, pipo_token=settled.token, customer_id=settled.user_id, is_temp=settled.is_temp
         )

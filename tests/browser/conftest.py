@@ -47,7 +47,8 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def demo(tmp_path: Path, redis_client: redis.Redis) -> Iterator[Demo]:
-    settings = make_settings(tmp_path, printnow_url="")
+    profile = os.environ.get("PUNCHOUT_SANDBOX_PROFILE", "extended")
+    settings = make_settings(tmp_path, printnow_url="", sandbox_profile=profile)
     running = start_demo(
         settings,
         connector_port=0,

@@ -90,3 +90,24 @@ def test_previous_master_keys_and_rate_limits_are_validated() -> None:
         and "key 2 is shorter than 32 characters or is the current" in text
     )
     assert "auth_failure_limits must look like" in text
+def test_a_real_printnow_needs_the_storefront_url_template() -> None:
+    """The sandbox's storefront path exists only in the sandbox: with a real PrintNow the
+    storefront's own punch-in URL must be configured."""
+    real = {**SECRET_ENV, "PUNCHOUT_PRINTNOW_URL": "https://api.printnow.com/api-host"}
+    with pytest.raises(SettingsError) as caught:
+        load_settings(real)
+    assert any("storefront_url_template must be set" in p for p in caught.value.problems)
+    template = "https://shop.example-print.com/punchin?token={token}&return={return_url}"
+    settings = load_settings({**real, "PUNCHOUT_STOREFRONT_URL_TEMPLATE": template})
+    assert settings.storefront_url_template == template
+    for test_host in ("http://127.0.0.1:8081", "http://printnow.invalid", "http://localhost"):
+        assert load_settings({**SECRET_ENV, "PUNCHOUT_PRINTNOW_URL": test_host}).printnow_url
+
+
+def test_the_sandbox_profile_is_a_checked_setting() -> None:
+    assert load_settings(SECRET_ENV).sandbox_profile == "extended"
+    documented = {**SECRET_ENV, "PUNCHOUT_SANDBOX_PROFILE": "documented"}
+    assert load_settings(documented).sandbox_profile == "documented"
+    with pytest.raises(SettingsError) as caught:
+        load_settings({**SECRET_ENV, "PUNCHOUT_SANDBOX_PROFILE": "guessing"})
+    assert any("sandbox_profile must be one of" in p for p in caught.value.problems)

@@ -1,12 +1,14 @@
 """Unit tests of the HTTP client against recorded answers (``responses``).
 
-They pin what the sandbox cannot easily show: HTML error pages, non-JSON bodies, dropped
-connections, timeouts, the retry policy and that no secret reaches an exception or a log.
+They pin what the sandbox cannot easily show: every documented error status in every body
+format (JSON, plain text, empty, an HTML page), dropped connections, timeouts, the retry
+policy and that no secret reaches an exception or a log.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import pytest
 import requests
@@ -16,6 +18,7 @@ from punchout.printnow import (
     ApiCredentialsRejected,
     AuthenticationFailed,
     BadRequest,
+    Conflict,
     DuplicateEmail,
     DuplicateUserName,
     Forbidden,
@@ -83,66 +86,128 @@ def test_user_calls_send_the_session_token(client: PrintNowClient) -> None:
     assert responses.calls[0].request.headers["X-PN-TOKEN"] == SESSION
 
 
+def call_transfer(c: PrintNowClient) -> object:
+    return c.transfer_user(SESSION, username="jane", password=PASSWORD)
+
+
+def call_login(c: PrintNowClient) -> object:
+    return c.login("jane", PASSWORD, 1)
+
+
+def call_create_user(c: PrintNowClient) -> object:
+    return c.create_user(1, username="jane", password=PASSWORD, email="j@x.io",
+                         first_name="J", last_name="S")  # fmt: skip
+
+
+# Every documented error: (where, call, method, path, status, message, headers, the class
+# a readable message gives, the class an empty or HTML body gives). PIPO documents only
+# the status for login's 401 and an expired token's 403, so those messages are made up.
+DOCUMENTED = [
+    ("PIPO login 401", call_login, "POST", "/pipo/user/login", 401,
+     "Invalid login", {}, AuthenticationFailed, AuthenticationFailed),
+    ("Basic Auth 401", call_login, "POST", "/pipo/user/login", 401,
+     "Authorization has been denied for this request.", {}, ApiCredentialsRejected,
+     AuthenticationFailed),
+    ("Basic Auth 401 on a token call", lambda c: c.user_info(SESSION), "GET", "/pipo/user/info",
+     401, "Unauthorized", {}, ApiCredentialsRejected, ApiCredentialsRejected),
+    ("PIPO expired token 403", lambda c: c.list_projects(SESSION), "GET", "/pipo/project/all",
+     403, "Session has expired", {}, TokenInvalid, TokenInvalid),
+    ("PIPO transfer 403 token", call_transfer, "POST", "/pipo/user/transfer", 403,
+     "token is invalid or expired", {}, TokenInvalid, TokenInvalid),
+    ("PIPO transfer 403 not temporary", call_transfer, "POST", "/pipo/user/transfer", 403,
+     "current user is not temporary", {}, NotTemporary, TokenInvalid),
+    ("PIPO transfer 403 username", call_transfer, "POST", "/pipo/user/transfer", 403,
+     "username does not exist", {}, UnknownUsername, TokenInvalid),
+    ("PIPO transfer 403 password", call_transfer, "POST", "/pipo/user/transfer", 403,
+     "password is incorrect", {}, WrongPassword, TokenInvalid),
+    ("PIPO info update 403 temporary", lambda c: c.update_user_info(SESSION, first_name="J"),
+     "POST", "/pipo/user/info", 403, "current user is temporary", {}, UserIsTemporary,
+     TokenInvalid),
+    ("Basic-only 403", lambda c: c.create_temp_user(1), "POST", "/pipo/user/createtemp", 403,
+     "License", {}, Forbidden, Forbidden),
+    ("PIPO create 409 user name", call_create_user, "POST", "/pipo/user/create", 409,
+     "duplicate user name", {}, DuplicateUserName, Conflict),
+    ("PIPO create 409 email", call_create_user, "POST", "/pipo/user/create", 409,
+     "duplicate email", {}, DuplicateEmail, Conflict),
+    ("PIPO order create 400", lambda c: c.create_order(SESSION, [1], None), "POST",
+     "/pipo/order/create", 400, "no valid product ids", {}, BadRequest, BadRequest),
+    ("PIPO project 404", lambda c: c.get_project(SESSION, 42), "GET", "/pipo/project/42", 404,
+     "project not found", {}, NotFound, NotFound),
+    ("Orders 404 order", lambda c: c.get_order(5001), "GET", "/order/5001", 404,
+     "Order not found.", {}, NotFound, NotFound),
+    ("Orders 404 item", lambda c: c.download_item(5001, 1), "GET", "/order/5001/download/1",
+     404, "Item not found.", {}, NotFound, NotFound),
+    ("Orders 409 order", lambda c: c.download_order(5001), "GET", "/order/5001/download", 409,
+     "All items have not completed merge process.", {"Retry-After": "60"}, NotReady, NotReady),
+    ("Orders 409 item", lambda c: c.download_item(5001, 8001), "GET",
+     "/order/5001/download/8001", 409, "Item has not completed merge process.",
+     {"Retry-After": "30"}, NotReady, NotReady),
+    ("Orders 400 shipped", lambda c: c.mark_order_shipped(5001), "PATCH",
+     "/order/5001/shipped", 400, "Bad Request", {}, BadRequest, BadRequest),
+    ("Customers 400 username", lambda c: c.create_customer(1, username="janesmith"), "POST",
+     "/customer", 400, "Username is already in use.", {}, BadRequest, BadRequest),
+    ("Customers 400 email", lambda c: c.create_customer(1, email="jane@example.com"), "POST",
+     "/customer", 400, "Email address is already in use.", {}, BadRequest, BadRequest),
+    ("Customers 404", lambda c: c.get_customer(12345), "GET", "/customer/12345", 404,
+     "Customer not found.", {}, NotFound, NotFound),
+    ("5xx", lambda c: c.create_order(SESSION, [1], None), "POST", "/pipo/order/create", 500,
+     "boom", {}, ServerError, ServerError),
+]  # fmt: skip
+
+#: The body formats an error may come in: a readable one, or none to read.
+READABLE: dict[str, Callable[[str], dict[str, object]]] = {
+    "json message": lambda m: {"json": {"message": m}},
+    "json Message": lambda m: {"json": {"Message": m}},
+    "json string": lambda m: {"json": m},
+    "plain text": lambda m: {"body": m, "content_type": "text/plain; charset=utf-8"},
+}
+UNREADABLE: dict[str, Callable[[str], dict[str, object]]] = {
+    "empty": lambda m: {"body": b""},
+    "html": lambda m: {"body": f"<html><body>{m}</body></html>", "content_type": "text/html"},
+}
+
+
+@pytest.mark.parametrize("fmt", [*READABLE, *UNREADABLE])
 @pytest.mark.parametrize(
-    ("status", "message", "error"),
-    [
-        (400, "no valid product ids", BadRequest),
-        (401, "username or password is incorrect", AuthenticationFailed),
-        (401, "Authorization has been denied for this request.", ApiCredentialsRejected),
-        (403, "token is invalid or expired", TokenInvalid),
-        (403, "current user is not temporary", NotTemporary),
-        (403, "current user is temporary", UserIsTemporary),
-        (403, "username does not exist", UnknownUsername),
-        (403, "password is incorrect", WrongPassword),
-        (403, "something else", Forbidden),
-        (404, "project not found", NotFound),
-        (409, "duplicate user name", DuplicateUserName),
-        (409, "duplicate email", DuplicateEmail),
-        (500, "boom", ServerError),
-    ],
+    ("call", "method", "path", "status", "message", "headers", "readable", "unreadable"),
+    [case[1:] for case in DOCUMENTED],
+    ids=[case[0] for case in DOCUMENTED],
 )
 @responses.activate
-def test_each_error_status_and_message_has_its_own_exception(
-    client: PrintNowClient, status: int, message: str, error: type[PrintNowError]
+def test_every_documented_error_whatever_its_body(
+    call: Callable[[PrintNowClient], object],
+    method: str,
+    path: str,
+    status: int,
+    message: str,
+    headers: dict[str, str],
+    readable: type[PrintNowError],
+    unreadable: type[PrintNowError],
+    fmt: str,
 ) -> None:
-    responses.post(f"{BASE}/pipo/user/transfer", status=status, json={"message": message})
-    with pytest.raises(error) as caught:
-        client.transfer_user(SESSION, username="jane", password=PASSWORD)
-    assert type(caught.value) is error
+    body = {**READABLE, **UNREADABLE}[fmt](message)
+    responses.add(method, BASE + path, status=status, headers=headers, **body)
+    client = PrintNowClient(BASE, TOKEN, KEY, retries=0)
+    with pytest.raises(PrintNowError) as caught:
+        call(client)
+    expected = readable if fmt in READABLE else unreadable
+    assert type(caught.value) is expected
     assert caught.value.status == status
-    assert caught.value.message == message
+    if fmt in READABLE:
+        assert caught.value.message == message
+    else:
+        assert str(status) in str(caught.value) and "<html" not in caught.value.message
+    if isinstance(caught.value, NotReady):
+        assert caught.value.retry_after == float(headers["Retry-After"])
     assert_no_secret(str(caught.value))
 
 
 @responses.activate
-def test_the_transfer_messages_are_told_apart(client: PrintNowClient) -> None:
-    kinds = []
-    for message in (
-        "token is invalid or expired",
-        "current user is not temporary",
-        "username does not exist",
-        "password is incorrect",
-    ):
-        responses.post(f"{BASE}/pipo/user/transfer", status=403, json={"message": message})
-        with pytest.raises(Forbidden) as caught:
-            client.transfer_user(SESSION, username="jane", password=PASSWORD)
-        kinds.append(type(caught.value))
-        responses.reset()
-    assert kinds == [TokenInvalid, NotTemporary, UnknownUsername, WrongPassword]
-
-
-@responses.activate
-def test_an_html_error_page_is_an_unexpected_response(client: PrintNowClient) -> None:
-    responses.get(
-        f"{BASE}/pipo/project/all",
-        status=404,
-        body="<html><body>Not Found</body></html>",
-        content_type="text/html",
-    )
-    with pytest.raises(UnexpectedResponse) as caught:
-        client.list_projects(SESSION)
-    assert caught.value.status == 404
-    assert "text/html" in caught.value.message
+def test_a_download_409_without_retry_after_is_still_not_ready(client: PrintNowClient) -> None:
+    responses.get(f"{BASE}/order/5001/download", status=409, body=b"")
+    with pytest.raises(NotReady) as caught:
+        client.download_order(5001)
+    assert caught.value.retry_after == 30
 
 
 @responses.activate

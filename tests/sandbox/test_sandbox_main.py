@@ -24,10 +24,10 @@ def _pump(stream: IO[str], lines: queue.Queue[str]) -> None:
 
 
 @contextmanager
-def _running(env: dict[str, str]) -> Iterator[list[str]]:
+def _running(env: dict[str, str], *extra: str) -> Iterator[list[str]]:
     """Start the sandbox on a free port; yield its first output lines; stop it after."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "punchout.sandbox", "--port", "0", "--merge-seconds", "0"],
+        [sys.executable, "-m", "punchout.sandbox", "--port", "0", "--merge-seconds", "0", *extra],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -80,3 +80,17 @@ def test_with_credentials_in_the_environment_it_uses_them() -> None:
             url.group(1) + "/_sandbox/state", auth=("env-token", "env-key"), timeout=5
         )
         assert response.status_code == 200
+
+
+def test_the_documented_profile_is_a_flag() -> None:
+    env = _env(PUNCHOUT_PRINTNOW_API_TOKEN="env-token", PUNCHOUT_PRINTNOW_API_KEY="env-key")
+    with _running(env, "--profile", "documented") as output:
+        url = re.search(r"on (http://127\.0\.0\.1:\d+)", output[0])
+        assert url
+        response = requests.post(
+            url.group(1) + "/api/v2/pipo/user/createtemp",
+            json={"storefront_id": 1},
+            auth=("env-token", "env-key"),
+            timeout=5,
+        )
+        assert response.status_code == 200 and "password" not in response.json()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from click.testing import Result
 from punchout.buyers import BuyerRegistry, authenticate
 from punchout.keys import derive_username
 from tests.buyer_side import Browser, BuyerIdentity, setup_request, start_url_of, status_of
-from tests.support import BUYER_SECRET
+from tests.support import BUYER_SECRET, LiveSandbox
 from tests.web.conftest import LiveConnector
 
 pytestmark = pytest.mark.sandbox
@@ -60,6 +61,7 @@ def test_add_by_flags_keeps_comments_shows_the_secret_once_and_the_link_works(
                       "--secret", credential, "--protocol", protocol)  # fmt: skip
         assert checked.exit_code == 0, checked.output
         assert "StartPage opens" in checked.output and "works" in checked.output
+        assert "[ok  ] storefront opens: 200" in checked.output
     # Neither credential opens the other protocol.
     for protocol, credential in (("cxml", password), ("oci", secret)):
         crossed = run(connector, "buyers", "test", "globex", "--url", connector.url,
@@ -166,6 +168,19 @@ def test_buyers_test_diagnoses_a_wrong_secret_and_a_wrong_url(connector: LiveCon
     oci = run(connector, "buyers", "test", "acme", "--url", connector.url, "--secret", "nope",
               "--protocol", "oci")  # fmt: skip
     assert oci.exit_code == 1 and "OCI user name and password" in oci.output
+
+
+def test_buyers_test_opens_the_storefront_url(
+    make_connector: Callable[..., LiveConnector], live_sandbox: LiveSandbox
+) -> None:
+    """A storefront_url_template that leads nowhere is caught before a buyer sees it."""
+    template = live_sandbox.url + "/nowhere/{storefront_id}?token={token}"
+    broken = make_connector(storefront_url_template=template)
+    checked = run(broken, "buyers", "test", "acme", "--url", broken.url, "--secret", BUYER_SECRET)
+    assert checked.exit_code == 1, checked.output
+    assert "[ok  ] StartPage opens" in checked.output
+    assert "storefront opens: 404" in checked.output
+    assert "check storefront_url_template" in checked.output.splitlines()[-1]
 
 
 def test_users_link_after_a_duplicate_email(connector: LiveConnector) -> None:
