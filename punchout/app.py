@@ -14,7 +14,7 @@ from punchout.connector import Connector
 from punchout.orders import OrderDesk
 from punchout.printnow import PrintNowClient
 from punchout.settings import Settings, load_settings
-from punchout.store import Store, connect_redis
+from punchout.store import Store, connect_redis, durability
 from punchout.web import cxml_endpoint, health, oci_endpoint, pages
 from punchout.web.binding import Binding
 from punchout.web.context import page
@@ -43,6 +43,7 @@ def create_app(
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     client = redis_client or connect_redis(settings.redis_url, settings.instance_path)
     store = Store(client)
+    _report_durability(store, settings)
     connector = Connector(settings, store, printnow or make_printnow_client(settings))
     app.extensions["punchout.settings"] = settings
     app.extensions["punchout.store"] = store
@@ -58,6 +59,21 @@ def create_app(
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     return app
+
+
+def _report_durability(store: Store, settings: Settings) -> None:
+    """Say at start whether Redis keeps the order ledger; orders are refused while it does not."""
+    try:
+        kept = durability(store.redis)
+    except redis.RedisError as exc:
+        log.error("Redis did not answer at start: %s", exc)
+        return
+    if not kept.problems:
+        log.info("Redis persistence: %s; a crash loses %s", kept.persistence, kept.loss_window)
+    elif settings.redis_volatile_accepted:
+        log.warning("Redis may lose the order ledger (%s); accepted", "; ".join(kept.problems))
+    else:
+        log.error("purchase orders are refused: %s", "; ".join(kept.problems))
 
 
 def make_printnow_client(settings: Settings) -> PrintNowClient:

@@ -114,11 +114,13 @@ class PrintNowClient:
         token: str | None = None,
         body: dict[str, Any] | None = None,
         binary: bool = False,
+        repeatable: bool = True,
     ) -> Any:
-        """Send one call; return its decoded JSON (or bytes when ``binary``; None for 204)."""
+        """Send one call; return its decoded JSON (or bytes when ``binary``; None for 204).
+        A GET is retried unless ``repeatable`` is False (a GET with side effects)."""
         url = self.base_url + path
         headers = {"X-PN-TOKEN": token} if token else {}
-        attempts = 1 + (self.retries if method == "GET" else 0)
+        attempts = 1 + (self.retries if method == "GET" and repeatable else 0)
         endpoint = f"{method} {path}"
         for attempt in range(1, attempts + 1):
             started = time.perf_counter()
@@ -277,8 +279,11 @@ class PrintNowClient:
         return int(data)
 
     def process_order(self, token: str, order_id: int) -> None:
-        """Start processing (and the print-file merge) of a created order."""
-        self.request("GET", f"/pipo/order/{int(order_id)}/process", token=token)
+        """Start processing (and the print-file merge) of a created order.
+
+        Sent once, never retried here: the GET has side effects (PIPO: "Process Order" sends
+        a request to begin generating print-ready files)."""
+        self.request("GET", f"/pipo/order/{int(order_id)}/process", token=token, repeatable=False)
 
     # ------------------------------------------------------------------ Orders API
 
