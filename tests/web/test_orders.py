@@ -292,3 +292,52 @@ def test_a_lost_create_answer_is_never_duplicated_and_an_operator_resolves_it(
     assert order["merge"] in ("merging", "done")
     nothing = runner.invoke(args=["orders", "resolve", "acme", "PO-9009", "--not-created"])
     assert nothing.exit_code == 1
+
+
+def _everything_in(store: Any) -> str:
+    """Every value in the test Redis, strings and lists, as one text."""
+    client = store.redis
+    values = []
+    for key in client.scan_iter(count=500):
+        kind = client.type(key)
+        if kind == "string":
+            values.append(client.get(key))
+        elif kind == "list":
+            values.extend(client.lrange(key, 0, -1))
+        elif kind == "hash":
+            values.extend(client.hvals(key))
+    return "\n".join(str(v) for v in values)
+
+
+def test_no_secret_anywhere_after_a_prefixed_shared_secret_and_a_utf16_po(
+    connector: LiveConnector, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    cart = returned_cart(connector)
+    prefixed = (
+        order_request(BUYER, cart, order_id="PO-P1")
+        .replace(b"<SharedSecret>", b'<p:SharedSecret xmlns:p="urn:example:p">')
+        .replace(b"</SharedSecret>", b"</p:SharedSecret>")
+    )
+    utf16 = (
+        order_request(BUYER, cart, order_id="PO-P2")
+        .decode()
+        .replace('encoding="UTF-8"', 'encoding="UTF-16"')
+        .encode("utf-16")
+    )
+    for body, charset in ((prefixed, "UTF-8"), (utf16, "UTF-16")):
+        response = requests.post(
+            connector.url + "/cxml",
+            data=body,
+            headers={"Content-Type": f"text/xml; charset={charset}"},
+            timeout=30,
+        )
+        assert status_of(response.content)[0] == 200, response.text
+    store = connector.app.extensions["punchout.store"]
+    for order_id in ("PO-P1", "PO-P2"):
+        (entry,) = store.items(store.key("audit", "acme", order_id))
+        assert "SharedSecret" in entry["document"] and "[redacted]" in entry["document"]
+    assert BUYER.secret not in _everything_in(store)
+    assert BUYER.secret not in caplog.text
