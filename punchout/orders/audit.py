@@ -1,4 +1,4 @@
-"""What the audit trail keeps of a received document: everything but its secrets.
+"""What the audit trail keeps of a received PO: its document without secrets, its attachments.
 
 The SharedSecret is found on the parsed tree, by local name in any case (as the reader finds
 it), so a namespace prefix (``<c:SharedSecret>``), attributes, nested markup or another
@@ -8,9 +8,17 @@ not kept at all.
 
 from __future__ import annotations
 
+import hashlib
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
 from lxml import etree
 
 from punchout.cxml.parse import MalformedDocument, parse_xml
+
+from .errors import Attachment
 
 #: cXML User's Guide, "Credential": the SharedSecret (or a CredentialMac's content) is the
 #: password of the sender; both are authentication material.
@@ -32,3 +40,30 @@ def redact(document: bytes) -> str:
             node.attrib.clear()
             node.text = REDACTED
     return str(etree.tostring(root, encoding="unicode"))
+
+
+def keep_attachments(
+    instance_path: Path, buyer_id: str, order_id: str, attachments: Sequence[Attachment]
+) -> list[dict[str, Any]]:
+    """Save a PO's attachments under ``<instance>/attachments/`` and describe each."""
+    if not attachments:
+        return []
+    digest = hashlib.sha256(f"{buyer_id}\0{order_id}".encode()).hexdigest()[:24]
+    folder = instance_path / "attachments" / buyer_id / digest
+    folder.mkdir(parents=True, exist_ok=True)
+    kept = []
+    for n, attachment in enumerate(attachments, start=1):
+        safe = re.sub(r"[^A-Za-z0-9._-]", "_", attachment.filename or "attachment")[:80]
+        path = folder / f"{n:02d}-{safe}"
+        path.write_bytes(attachment.data)
+        kept.append(
+            {
+                "content_id": attachment.content_id,
+                "content_type": attachment.content_type,
+                "filename": attachment.filename,
+                "size": len(attachment.data),
+                "sha256": hashlib.sha256(attachment.data).hexdigest(),
+                "path": str(path),
+            }
+        )
+    return kept

@@ -17,9 +17,7 @@ ledger); 500 only when a PrintNow order may or may not exist.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -31,6 +29,7 @@ from punchout.cart import offer_key
 from punchout.connector import Connector
 from punchout.cxml.model import OrderRequest
 from punchout.printnow import (
+    BadRequest,
     PrintNowConnectionError,
     PrintNowError,
     PrintNowTimeout,
@@ -39,7 +38,7 @@ from punchout.printnow import (
 from punchout.references import read_reference
 from punchout.store import durability
 
-from .audit import redact
+from .audit import keep_attachments, redact
 from .checks import CheckedLine, check_lines, fingerprint
 from .errors import Attachment, OrderAnswer, Postponed, Refused, Uncertain
 from .placing import Placer
@@ -222,7 +221,9 @@ class OrderDesk:
             self.ledger.save(record, "rejected")
             raise
         record.groups, lines = _grouped(checked)
-        record.attachments = self._keep_attachments(buyer, order, attachments)
+        record.attachments = keep_attachments(
+            self.c.settings.instance_path, buyer.id, order.order_id, attachments
+        )
         self.ledger.save_lines(record, lines)
         self.ledger.save(record, "received")
         return record, lines
@@ -314,6 +315,18 @@ class OrderDesk:
         except PrintNowError as exc:
             if isinstance(exc, ServerError | PrintNowTimeout | PrintNowConnectionError):
                 raise Postponed(str(exc)) from exc
+            if isinstance(exc, BadRequest):
+                # Orders: Update Order Status: the status "must match an existing status on
+                # the storefront". An unknown one is the supplier's setting, not the order.
+                log.error(
+                    "buyer %s: cancel of %s: PrintNow refused the status %r (order_cancel_status):"
+                    " %s",
+                    buyer.id,
+                    order.order_id,
+                    status,
+                    exc,
+                )
+                raise Postponed(f"the cancel status {status!r} was refused") from exc
             log.error("buyer %s: cancel of %s refused: %s", buyer.id, order.order_id, exc)
             raise Refused(
                 409, f"Order {order.order_id} can no longer be cancelled; contact the supplier."
@@ -321,31 +334,6 @@ class OrderDesk:
         group.cancelled = True
 
     # ------------------------------------------------------------------ attachments, audit
-
-    def _keep_attachments(
-        self, buyer: Buyer, order: OrderRequest, attachments: Sequence[Attachment]
-    ) -> list[dict[str, Any]]:
-        if not attachments:
-            return []
-        digest = hashlib.sha256(f"{buyer.id}\0{order.order_id}".encode()).hexdigest()[:24]
-        folder = self.c.settings.instance_path / "attachments" / buyer.id / digest
-        folder.mkdir(parents=True, exist_ok=True)
-        kept = []
-        for n, attachment in enumerate(attachments, start=1):
-            safe = re.sub(r"[^A-Za-z0-9._-]", "_", attachment.filename or "attachment")[:80]
-            path = folder / f"{n:02d}-{safe}"
-            path.write_bytes(attachment.data)
-            kept.append(
-                {
-                    "content_id": attachment.content_id,
-                    "content_type": attachment.content_type,
-                    "filename": attachment.filename,
-                    "size": len(attachment.data),
-                    "sha256": hashlib.sha256(attachment.data).hexdigest(),
-                    "path": str(path),
-                }
-            )
-        return kept
 
     def _audit(
         self,

@@ -40,7 +40,8 @@ from .records import Group, Ledger, Line, OrderRecord
 
 log = logging.getLogger(__name__)
 
-#: Seconds that must be left in the budget to start creating a PrintNow order.
+#: Seconds that must be left in the budget to start creating a PrintNow order (at most half
+#: the budget, so a short budget still lets an order be created).
 CREATE_TIME = 8.0
 
 
@@ -114,7 +115,8 @@ class Placer:
             if group.state == "pending":
                 # Creating is the one step that cannot be repeated blindly: only start it
                 # with enough time left for PrintNow to answer.
-                self.check_time(deadline, need=CREATE_TIME)
+                budget = self.c.settings.order_budget_seconds
+                self.check_time(deadline, need=min(CREATE_TIME, budget / 2))
                 assert login is not None
                 group.state = "creating"
                 self.ledger.save(record)
