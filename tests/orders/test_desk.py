@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -165,3 +166,30 @@ def test_cancel_failures(
     (placed,) = world.orders()
     assert placed["status"] == "Cancelled"
     assert world.send(delete).code == 200  # repeated: the same answer, nothing sent
+
+
+def test_a_ledger_exported_and_imported_answers_retried_pos_as_before(
+    world: World, tmp_path: Path
+) -> None:
+    user = world.user()
+    order = world.po("PO-E1", world.line(user, world.design(user)))
+    first = world.send(order)
+    assert first.code == 200
+    runner = world.app.test_cli_runner()
+    backup = tmp_path / "ledger.jsonl"
+    exported = runner.invoke(args=["orders", "export", str(backup)])
+    assert exported.exit_code == 0, exported.output
+    assert "Exported 1 order." in exported.output
+    store = world.c.store
+    store.delete(*store.keys("order"), *store.keys("orderlines"))  # the ledger is lost
+    assert world.desk.ledger.get("acme", "new", "PO-E1") is None
+    imported = runner.invoke(args=["orders", "import", str(backup)])
+    assert imported.exit_code == 0 and "Imported 1 orders" in imported.output
+    calls = len(world.client.calls)
+    assert world.send(order) == first
+    assert len(world.client.calls) == calls and len(world.orders()) == 1
+    shown = runner.invoke(args=["orders", "show", "acme", "PO-E1"])
+    assert "line 1: BC-STD-85x55 x 1 BX at 45.00 USD" in shown.output
+    backup.write_text('{"record": {"state": "lost"}}\n', encoding="utf-8")
+    bad = runner.invoke(args=["orders", "import", str(backup)])
+    assert bad.exit_code == 1 and "nothing imported: line 1" in bad.output

@@ -341,3 +341,17 @@ def test_no_secret_anywhere_after_a_prefixed_shared_secret_and_a_utf16_po(
         assert "SharedSecret" in entry["document"] and "[redacted]" in entry["document"]
     assert BUYER.secret not in _everything_in(store)
     assert BUYER.secret not in caplog.text
+
+
+def test_an_order_beyond_the_largest_accepted_gets_a_clear_413(connector: LiveConnector) -> None:
+    from punchout.orders import MAX_ORDER_LINES
+
+    cart = returned_cart(connector)
+    body = order_request(BUYER, cart, order_id="PO-BIG")
+    start, end = body.index(b"<ItemOut"), body.index(b"</ItemOut>") + len(b"</ItemOut>")
+    big = body[:start] + body[start:end] * (MAX_ORDER_LINES + 1) + body[end:]
+    response = connector.post_cxml(big)
+    code, text = status_of(response.content)
+    assert (response.status_code, code) == (413, 413)
+    assert f"at most {MAX_ORDER_LINES} in one order" in text
+    assert pipo_orders(connector) == []
