@@ -95,7 +95,9 @@ class Connector:
         )
         self.encryptor = Encryptor(s.master_key)
         self.reference_key = derive_key(s.master_key, "references")
-        self.accounts = Accounts(self.client, self.store, s.master_key, self.encryptor)
+        self.accounts = Accounts(
+            self.client, self.store, s.master_key, self.encryptor, temp_days=s.offer_days
+        )
         self._registry = ReloadingFile(s.buyers_path, _load_registry)
         self._pricebook = ReloadingFile(pricebook_path(s), PriceBook.load)
 

@@ -17,6 +17,8 @@ Which PIPO account they use depends on the buyer's user policy (:class:`Accounts
     A temporary user per punch-out. Its generated credentials are kept, encrypted, so a
     later purchase order can log in as it.
 
+Temporary users are reused and expire as :mod:`punchout.temp_users` says.
+
 Every PIPO user the connector hands out is recorded in a permanent user directory keyed by
 buyer and PIPO user id. Signed references carry only that id; the directory says how to log
 in as the user again (derived credentials, or the encrypted temporary ones).
@@ -38,11 +40,13 @@ from punchout.printnow import (
     DuplicateEmail,
     DuplicateUserName,
     NotFound,
+    NotTemporary,
     PrintNowClient,
     PrintNowError,
     TokenInvalid,
 )
 from punchout.store import Store
+from punchout.temp_users import TempUsers
 
 log = logging.getLogger(__name__)
 
@@ -123,12 +127,19 @@ class Accounts:
     """Maps procurement users to PIPO accounts by policy, and remembers who is who."""
 
     def __init__(
-        self, client: PrintNowClient, store: Store, master_key: str, encryptor: Encryptor
+        self,
+        client: PrintNowClient,
+        store: Store,
+        master_key: str,
+        encryptor: Encryptor,
+        *,
+        temp_days: int = 180,
     ) -> None:
         self.client = client
         self.store = store
         self.master_key = master_key
         self.encryptor = encryptor
+        self.temps = TempUsers(store, encryptor, temp_days * 86400)
 
     # -- punch-out start -----------------------------------------------------------------
 
@@ -153,18 +164,22 @@ class Accounts:
         return self._remember_permanent(buyer, key, token)
 
     def _new_temp(self, buyer: Buyer, user: ProcurementUser) -> PipoLogin:
+        """The ``per_user`` user's unconverted temporary user, or a new one."""
+        key = self._account_key(buyer, user)
+        reusable = buyer.user_policy == "per_user"
+        earlier = self.temps.reusable(buyer.id, key) if reusable else None
+        if earlier is not None:
+            user_id, username, password = earlier
+            try:
+                token = self.client.login(username, password, buyer.storefront_id)
+            except (AuthenticationFailed, NotFound):
+                self.temps.gone(buyer.id, key, user_id)
+            else:
+                self.temps.used(buyer.id, user_id, key)
+                return PipoLogin(token=token, user_id=user_id, is_temp=True)
         temp = self.client.create_temp_user(buyer.storefront_id)
         token = self.client.login(temp.username, temp.password, buyer.storefront_id)
-        self._record(
-            buyer.id,
-            temp.id,
-            {
-                "kind": "temp",
-                "user_key": self._account_key(buyer, user),
-                "username": temp.username,
-                "password": self.encryptor.encrypt(temp.password),
-            },
-        )
+        self.temps.remember(buyer.id, key, temp.id, temp.username, temp.password, reusable=reusable)
         return PipoLogin(token=token, user_id=temp.id, is_temp=True)
 
     # -- cart return ---------------------------------------------------------------------
@@ -182,6 +197,7 @@ class Accounts:
         if linked is not None:
             user_id, username, password = linked
             self.client.transfer_user(login.token, username=username, password=password)
+            self.temps.converted(buyer.id, key)
             return PipoLogin(token=login.token, user_id=user_id, is_temp=False)
         username, password = self._derived(buyer, key)
         try:
@@ -196,6 +212,10 @@ class Accounts:
         except DuplicateUserName:
             log.info("buyer %s: account exists already, transferring temporary user", buyer.id)
             self.client.transfer_user(login.token, username=username, password=password)
+        except NotTemporary:
+            # the same reused temporary user was converted by another punch-out of this
+            # user (another tab) meanwhile: the session already is the permanent account
+            log.info("buyer %s: temporary user was converted meanwhile", buyer.id)
         except DuplicateEmail as exc:
             raise IdentityError(
                 "A storefront account with your email address exists already, so your designs "
@@ -204,6 +224,7 @@ class Accounts:
                 f"buyer {buyer.id}: PIPO refused to convert: duplicate email {user.email!r} "
                 f"(link the user with `punchout users link`)",
             ) from exc
+        self.temps.converted(buyer.id, key)
         return self._remember_permanent(buyer, key, login.token)
 
     def settle_for_order(self, buyer: Buyer, login: PipoLogin) -> PipoLogin:
@@ -240,6 +261,8 @@ class Accounts:
                 f"buyer {buyer.id}: PIPO user {user_id} is not in the user directory",
             )
         is_temp = record.get("kind") == "temp"
+        if is_temp:
+            self.temps.used(buyer.id, user_id)
         if record.get("kind") in ("temp", "linked"):
             username, password = self._stored_credentials(record)
         else:
