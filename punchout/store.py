@@ -170,9 +170,10 @@ def durability(client: redis.Redis) -> Durability:
     """Read the server's persistence and eviction settings (CONFIG GET, or INFO where a
     managed Redis disables CONFIG) and say what is wrong for a ledger that must be kept."""
     try:
-        config: dict[str, str] = {}
+        pipe = client.pipeline(transaction=False)  # one round trip
         for name in ("appendonly", "appendfsync", "save", "maxmemory-policy"):
-            config.update({str(k): str(v) for k, v in client.config_get(name).items()})
+            pipe.config_get(name)
+        config = {str(k): str(v) for answer in pipe.execute() for k, v in answer.items()}
         aof = config.get("appendonly") == "yes"
         fsync = config.get("appendfsync", "")
         save = config.get("save", "").strip()
