@@ -293,7 +293,7 @@ class OrderDesk:
         self, buyer: Buyer, order: OrderRequest, deadline: float
     ) -> tuple[OrderAnswer, list[int]]:
         original = self._original(buyer, order)
-        status = self.c.settings.order_cancel_status
+        status = buyer.cancel_status or self.c.settings.order_cancel_status
         for group in original.groups:
             if group.pipo_order_id is None or group.cancelled:
                 continue
@@ -319,8 +319,8 @@ class OrderDesk:
                 # Orders: Update Order Status: the status "must match an existing status on
                 # the storefront". An unknown one is the supplier's setting, not the order.
                 log.error(
-                    "buyer %s: cancel of %s: PrintNow refused the status %r (order_cancel_status):"
-                    " %s",
+                    "buyer %s: cancel of %s: PrintNow refused the status %r (the buyer's "
+                    "cancel_status or order_cancel_status): %s",
                     buyer.id,
                     order.order_id,
                     status,

@@ -155,7 +155,7 @@ def test_cancel_failures(
     delete = world.po("PO-C1", *order.lines, order_type="delete")
     unknown = world.send(delete)
     assert unknown.code == 560  # the supplier's setting, not "can no longer be cancelled"
-    assert "'Voided' (order_cancel_status)" in caplog.text
+    assert "'Voided' (the buyer's cancel_status or order_cancel_status)" in caplog.text
     world = make_world()
     world.sandbox.fault("order_status", mode="error", status=503, times=1)
     assert world.send(delete).code == 560
@@ -166,6 +166,19 @@ def test_cancel_failures(
     (placed,) = world.orders()
     assert placed["status"] == "Cancelled"
     assert world.send(delete).code == 200  # repeated: the same answer, nothing sent
+
+
+def test_a_buyer_may_name_its_storefronts_cancel_status(
+    make_world: Callable[..., World],
+) -> None:
+    world = make_world(order_cancel_status="Voided")
+    world.set_buyer(cancel_status="Cancelled")
+    user = world.user()
+    order = world.po("PO-C2", world.line(user, world.design(user)))
+    assert world.send(order).code == 200
+    assert world.send(world.po("PO-C2", *order.lines, order_type="delete")).code == 200
+    (placed,) = world.orders()
+    assert placed["status"] == "Cancelled"
 
 
 def test_a_ledger_exported_and_imported_answers_retried_pos_as_before(
