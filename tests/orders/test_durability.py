@@ -15,9 +15,12 @@ from pathlib import Path
 
 import pytest
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from punchout.cxml.model import OrderRequest
 from punchout.store import connect_redis, durability
+from tests.buyer_side import BuyerIdentity, header, status_of
 from tests.orders.conftest import World
 
 pytestmark = pytest.mark.sandbox
@@ -59,7 +62,10 @@ class RedisProcess:
         self.process = None
 
     def client(self) -> redis.Redis:
-        return redis.Redis(unix_socket_path=str(self.socket), decode_responses=True)
+        # no reconnect attempts with backoff: a dead server fails at once, keeping tests fast
+        return redis.Redis(
+            unix_socket_path=str(self.socket), decode_responses=True, retry=Retry(NoBackoff(), 0)
+        )
 
 
 @pytest.fixture
@@ -86,6 +92,23 @@ AOF = ("--appendonly", "yes", "--appendfsync", "always", "--save", "")
 NOTHING = ("--appendonly", "no", "--save", "")
 
 
+def _document(order_id: str) -> bytes:
+    """A one-line OrderRequest from the test buyer, as its procurement system sends it."""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<cXML payloadID="{order_id}.http@buyer.example" timestamp="2026-11-22T11:00:00Z">
+  {header(BuyerIdentity(), BuyerIdentity().secret, "Coupa Procurement 1.0")}
+  <Request><OrderRequest>
+    <OrderRequestHeader orderID="{order_id}" orderDate="2026-11-22T11:00:00Z" type="new">
+      <Total><Money currency="USD">45.00</Money></Total></OrderRequestHeader>
+    <ItemOut quantity="1" lineNumber="1"><ItemID><SupplierPartID>BC-STD-85x55</SupplierPartID>
+      <SupplierPartAuxiliaryID>1-2-abc</SupplierPartAuxiliaryID></ItemID>
+      <ItemDetail><UnitPrice><Money currency="USD">45.00</Money></UnitPrice>
+      <Description xml:lang="en">Cards</Description><UnitOfMeasure>BX</UnitOfMeasure>
+      </ItemDetail></ItemOut>
+  </OrderRequest></Request>
+</cXML>""".encode()
+
+
 def _po(world: World, order_id: str) -> OrderRequest:
     user = world.user()
     return world.po(order_id, world.line(user, world.design(user)))
@@ -102,6 +125,10 @@ def test_a_po_retried_after_redis_is_killed_and_restarted_gets_the_same_answer_a
     server.kill()
     down = world.send(order)
     assert down.code == 560 and "retry later" in down.message  # retryable, not 500
+    over_http = world.app.test_client().post(
+        "/cxml", data=_document("PO-K1"), content_type="text/xml; charset=UTF-8"
+    )
+    assert (over_http.status_code, status_of(over_http.data)[0]) == (503, 560)
     server.start()  # the same folder: the append-only file is replayed
     again = world.send(order)
     assert again == first
@@ -157,8 +184,7 @@ def test_durability_states_what_a_crash_loses(
 
 def test_the_embedded_redis_writes_an_append_only_file(tmp_path: Path) -> None:
     client = connect_redis("", tmp_path)
-    try:
-        kept = durability(client)
-        assert kept.persistence == "append-only file, fsync everysec" and not kept.problems
-    finally:
-        client.shutdown(nosave=True)  # type: ignore[call-arg]
+    kept = durability(client)
+    assert kept.persistence == "append-only file, fsync everysec" and not kept.problems
+    # the file (Redis before 7) or folder (Redis 7) of the append-only file, in the instance
+    assert {"appendonly.aof", "appendonlydir"} & {p.name for p in tmp_path.iterdir()}
