@@ -355,3 +355,16 @@ def test_an_order_beyond_the_largest_accepted_gets_a_clear_413(connector: LiveCo
     assert (response.status_code, code) == (413, 413)
     assert f"at most {MAX_ORDER_LINES} in one order" in text
     assert pipo_orders(connector) == []
+
+
+def test_buyers_test_reports_a_missing_cancel_status(connector: LiveConnector) -> None:
+    from tests.support import BUYER_SECRET
+
+    runner = connector.app.test_cli_runner()
+    args = ["buyers", "test", "acme", "--url", connector.url, "--secret", BUYER_SECRET]
+    missing = runner.invoke(args=args)
+    assert missing.exit_code == 0, missing.output
+    assert "acme has no cancel_status; cancelled POs get 'Cancelled'" in missing.output
+    connector.set_buyer(cancel_status="Void")
+    named = runner.invoke(args=args)
+    assert named.exit_code == 0 and "cancel_status" not in named.output
