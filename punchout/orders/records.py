@@ -176,7 +176,26 @@ class Ledger:
 
     def get(self, buyer_id: str, order_type: str, order_id: str) -> OrderRecord | None:
         raw = self.store.get(self._key(buyer_id, order_type, order_id))
-        return None if raw is None else OrderRecord.from_json(raw)
+        return None if raw is None else self._read(raw)
+
+    def _read(self, raw: Any) -> OrderRecord:
+        """A stored record; one written before lines were kept apart (with ``lines`` inside,
+        each naming its PrintNow user) is rewritten in today's shape on first read. Then the
+        quantities were written before processing: its ``processed`` was also annotated,
+        and its ``annotated`` not yet processed (the comment will be written once more)."""
+        record = OrderRecord.from_json(raw)
+        if isinstance(raw, dict) and isinstance(raw.get("lines"), list):
+            then: dict[GroupState, GroupState] = {"processed": "annotated", "annotated": "created"}
+            for group in record.groups:
+                group.state = then.get(group.state, group.state)
+            index = {group.user: n for n, group in enumerate(record.groups)}
+            lines = []
+            for old in raw["lines"]:
+                line = {k: v for k, v in old.items() if k != "user"}
+                lines.append(Line.from_json({**line, "group": index.get(old.get("user"), 0)}))
+            self.save_lines(record, lines)
+            self.save(record)
+        return record
 
     def save(self, record: OrderRecord, state: OrderState | None = None) -> None:
         """Write the record (a small write: no lines); a new ``state`` goes into its history."""
@@ -204,7 +223,7 @@ class Ledger:
         keys = self.store.keys("order", buyer_id) if buyer_id else self.store.keys("order")
         for raw in self.store.get_many(keys):
             if raw is not None:
-                yield OrderRecord.from_json(raw)
+                yield self._read(raw)
 
     # ------------------------------------------------------------------ audit
 

@@ -82,3 +82,32 @@ def test_an_import_with_one_bad_line_writes_nothing(store: Store) -> None:
     with pytest.raises(BadRecord, match="line 1"):
         ledger.import_(["not json"])
     assert list(ledger.records()) == []
+
+
+def test_a_record_written_before_lines_were_kept_apart_is_read_and_rewritten(
+    store: Store,
+) -> None:
+    old = {
+        "buyer": "acme", "type": "new", "order_id": "PO-OLD", "fingerprint": "f" * 64,
+        "payload_ids": ["p"], "state": "received",
+        "lines": [
+            {"number": 1, "part": "BC-STD-85x55", "reference": "r1", "user": 7, "project": 42,
+             "quantity": "1", "unit_price": "45.00", "currency": "USD", "unit_of_measure": "BX"},
+            {"number": 2, "part": "LH-A4-120", "reference": "r2", "user": 9, "project": 50,
+             "quantity": "2", "unit_price": "30.00", "currency": "USD", "unit_of_measure": "PK"},
+        ],
+        "groups": [
+            {"user": 7, "projects": [42], "pipo_order_id": 5001, "state": "processed"},
+            {"user": 9, "projects": [50], "pipo_order_id": None, "state": "pending"},
+        ],
+    }  # fmt: skip
+    store.put_permanent(store.key("order", "acme", "new", "PO-OLD"), old)
+    ledger = Ledger(store)
+    record = ledger.get("acme", "new", "PO-OLD")
+    # then, processed meant annotated too (the comment was written first)
+    assert record is not None and [g.state for g in record.groups] == ["annotated", "pending"]
+    assert [(line.number, line.group, line.project) for line in ledger.lines(record)] == [
+        (1, 0, 42),
+        (2, 1, 50),
+    ]
+    assert "lines" not in store.get(store.key("order", "acme", "new", "PO-OLD"))
