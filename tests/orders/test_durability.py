@@ -139,7 +139,7 @@ def test_a_redis_without_persistence_is_refused_for_orders_unless_accepted(
     make_world: Callable[..., World], start_redis: Callable[..., RedisProcess]
 ) -> None:
     server = start_redis(*NOTHING)
-    world = make_world(server.client())
+    world = make_world(server.client(), redis_volatile_accepted=False)
     order = _po(world, "PO-K2")
     refused = world.send(order)
     assert refused.code == 560
@@ -160,7 +160,7 @@ def test_a_redis_that_may_evict_keys_is_refused(
     make_world: Callable[..., World], start_redis: Callable[..., RedisProcess]
 ) -> None:
     server = start_redis(*AOF, "--maxmemory", "100mb", "--maxmemory-policy", "allkeys-lru")
-    world = make_world(server.client())
+    world = make_world(server.client(), redis_volatile_accepted=False)
     refused = world.send(_po(world, "PO-K3"))
     assert refused.code == 560 and "maxmemory-policy allkeys-lru" in refused.message
 
