@@ -25,7 +25,7 @@ from punchout.connector import Connector
 from punchout.orders import OrderDesk
 from punchout.printnow import PrintNowClient
 from punchout.settings import Settings, load_settings
-from punchout.store import Store, connect_redis
+from punchout.store import Store, connect_redis, durability
 from punchout.web import cxml_endpoint, health, oci_endpoint, pages
 from punchout.web.auth_limit import AuthLimiter
 from punchout.web.binding import Binding
@@ -61,6 +61,7 @@ def create_app(
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     client = redis_client or connect_redis(settings.redis_url, settings.instance_path)
     store = Store(client)
+    _report_durability(store, settings)
     connector = Connector(settings, store, printnow or make_printnow_client(settings))
     app.extensions["punchout.settings"] = settings
     app.extensions["punchout.store"] = store
@@ -79,8 +80,24 @@ def create_app(
     for blueprint in (health.bp, cxml_endpoint.bp, oci_endpoint.bp, pages.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(redis.exceptions.RedisError, _redis_unavailable)
     app.register_error_handler(Exception, _unexpected_error)
     return app
+
+
+def _report_durability(store: Store, settings: Settings) -> None:
+    """Say at start whether Redis keeps the order ledger; orders are refused while it does not."""
+    try:
+        kept = durability(store.redis)
+    except redis.RedisError as exc:
+        log.error("Redis did not answer at start: %s", exc)
+        return
+    if not kept.problems:
+        log.info("Redis persistence: %s; a crash loses %s", kept.persistence, kept.loss_window)
+    elif settings.redis_volatile_accepted:
+        log.warning("Redis may lose the order ledger (%s); accepted", "; ".join(kept.problems))
+    else:
+        log.error("purchase orders are refused: %s", "; ".join(kept.problems))
 
 
 def make_printnow_client(settings: Settings) -> PrintNowClient:
@@ -152,6 +169,21 @@ def _http_error(exc: HTTPException) -> Response:
             413: "What was sent is too large.",
         }.get(code, "Something went wrong. Please try again."),
         status=code,
+    )
+
+
+def _redis_unavailable(exc: redis.exceptions.RedisError) -> Response:
+    """Redis down or failing: nothing was decided, so the answer is "retry later" (cXML 560,
+    HTTP 503), never the 500 that tells a buyer an order may exist."""
+    log.error("Redis unavailable on %s %s: %s", request.method, request.path, exc)
+    if _wants_cxml():
+        return cxml_endpoint.status_response(
+            560, "The supplier's system is temporarily unavailable; please retry later."
+        )
+    return page(
+        "Temporarily unavailable",
+        "The punch-out service is briefly unavailable. Please try again in a few minutes.",
+        status=503,
     )
 
 

@@ -92,6 +92,8 @@ class Buyer:
     #: An OrderRequest quantity that differs from the cart's: "reprice" (accept it at the
     #: price book's price for that quantity) or "reject" (answer 400 naming the line).
     quantity_changes: str = "reprice"
+    #: The storefront's status for a cancelled order; empty: the order_cancel_status setting.
+    cancel_status: str = ""
     #: Accept plain-http return URLs on the allowed hosts (buyers' test systems only).
     allow_http_return: bool = False
     oci: OciSettings = field(default_factory=OciSettings)
@@ -281,6 +283,7 @@ def _buyer(buyer_id: str, raw: Any, problems: list[str]) -> Buyer | None:
         price_tolerance=text("price_tolerance", "0.00"),
         allow_http_return=bool(allow_http),
         quantity_changes=choice("quantity_changes", "reprice", ("reprice", "reject")),
+        cancel_status=text("cancel_status", ""),
         oci=oci,
     )
     for source in buyer.identity_chain:

@@ -4,13 +4,15 @@
 rotates the master key (:mod:`punchout.cli_keys`).
 ``punchout orders list`` and ``punchout orders show BUYER ORDER_ID`` read the order ledger and
 the audit trail: what each purchase order asked, what was answered, how long it took and
-which PrintNow orders it made.
+which PrintNow orders it made. ``export`` and ``import`` back the ledger up and restore it.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
+from typing import TextIO
 
 import click
 from flask import Flask, current_app
@@ -19,13 +21,7 @@ from punchout.cli_buyers import buyers, pricebook, users
 from punchout.cli_common import with_app
 from punchout.cli_keys import keys
 from punchout.cli_printnow import printnow
-from punchout.orders import OrderDesk
-from punchout.store import Store
-
-
-def _store() -> Store:
-    store: Store = current_app.extensions["punchout.store"]
-    return store
+from punchout.orders import BadRecord, OrderDesk
 
 
 def _desk() -> OrderDesk:
@@ -43,22 +39,16 @@ def orders() -> None:
 @with_app
 def orders_list(buyer: str | None) -> None:
     """List orders in the ledger (of BUYER, or of every buyer), newest state last."""
-    store = _store()
-    keys = store.keys("order", buyer) if buyer else store.keys("order")
-    if not keys:
+    records = list(_desk().ledger.records(buyer))
+    if not records:
         click.echo("No orders yet.")
         return
     click.echo(f"{'buyer':<16} {'type':<7} {'order id':<24} {'state':<10} printnow orders")
-    for key in keys:
-        record = store.get(key)
-        if not isinstance(record, dict):
-            continue
-        ids = ", ".join(
-            str(g["pipo_order_id"]) for g in record.get("groups", []) if g.get("pipo_order_id")
-        )
+    for record in records:
+        ids = ", ".join(map(str, record.pipo_ids()))
         click.echo(
-            f"{record['buyer']:<16} {record['type']:<7} {record['order_id']:<24} "
-            f"{record.get('state', ''):<10} {ids or '-'}"
+            f"{record.buyer:<16} {record.type:<7} {record.order_id:<24} "
+            f"{record.state:<10} {ids or '-'}"
         )
 
 
@@ -70,30 +60,36 @@ def orders_list(buyer: str | None) -> None:
 @with_app
 def orders_show(buyer: str, order_id: str, documents: bool, as_json: bool) -> None:
     """Show one order: its ledger record and every request received for it."""
-    store = _store()
-    record = _desk().ledger(buyer, "new", order_id)
-    audit = store.items(store.key("audit", buyer, order_id))
+    ledger = _desk().ledger
+    record = ledger.get(buyer, "new", order_id)
+    lines = ledger.lines(record) if record else []
+    audit = ledger.audit_entries(buyer, order_id)
     if record is None and not audit:
         click.echo(f"No order {order_id!r} from buyer {buyer!r}.", err=True)
         sys.exit(1)
     if as_json:
-        click.echo(json.dumps({"ledger": record, "audit": audit}, indent=2))
+        ledger_json = record.to_json() if record else None
+        lines_json = [asdict(line) for line in lines]
+        click.echo(
+            json.dumps({"ledger": ledger_json, "lines": lines_json, "audit": audit}, indent=2)
+        )
         return
     if record:
-        click.echo(f"Order {order_id} from {buyer}: {record.get('state')}")
-        for line in record.get("lines", []):
+        click.echo(f"Order {order_id} from {buyer}: {record.state}")
+        for line in lines:
+            user = record.groups[line.group].user
             click.echo(
-                f"  line {line['number']}: {line['part']} x {line['quantity']} "
-                f"{line['unit_of_measure']} at {line['unit_price']} {line['currency']} "
-                f"(PrintNow user {line['user']}, project {line['project']})"
+                f"  line {line.number}: {line.part} x {line.quantity} "
+                f"{line.unit_of_measure} at {line.unit_price} {line.currency} "
+                f"(PrintNow user {user}, project {line.project})"
             )
-        for group in record.get("groups", []):
-            cancelled = " (cancelled)" if group.get("cancelled") else ""
+        for group in record.groups:
+            cancelled = " (cancelled)" if group.cancelled else ""
             click.echo(
-                f"  PrintNow order {group.get('pipo_order_id') or '-'} for user "
-                f"{group['user']}: {group['state']}{cancelled}"
+                f"  PrintNow order {group.pipo_order_id or '-'} for user "
+                f"{group.user}: {group.state}{cancelled}"
             )
-        for attachment in record.get("attachments", []):
+        for attachment in record.attachments:
             click.echo(f"  attachment {attachment['filename']} ({attachment['size']} bytes)")
     click.echo(f"Requests received: {len(audit)}")
     for entry in audit:
@@ -104,6 +100,36 @@ def orders_show(buyer: str, order_id: str, documents: bool, as_json: bool) -> No
         )
         if documents:
             click.echo(entry["document"])
+
+
+@orders.command("export")
+@click.argument("file", type=click.File("w", encoding="utf-8"), default="-")
+@click.option("--buyer", default=None, help="Only this buyer's orders.")
+@with_app
+def orders_export(file: TextIO, buyer: str | None) -> None:
+    """Write the order ledger to FILE (default: standard output) as JSON Lines, one order a
+    line with its lines: a backup, or the way to move the ledger to another Redis."""
+    count = 0
+    for row in _desk().ledger.export(buyer):
+        file.write(row + "\n")
+        count += 1
+    click.echo(f"Exported {count} order{'s' if count != 1 else ''}.", err=True)
+
+
+@orders.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--replace", is_flag=True, help="Overwrite orders already in the ledger.")
+@with_app
+def orders_import(file: TextIO, replace: bool) -> None:
+    """Restore orders from a JSON Lines FILE made by `punchout orders export`. Every line is
+    checked before anything is written; orders already in the ledger are kept unless
+    --replace. Retried POs are then answered from the restored ledger."""
+    try:
+        written, skipped = _desk().ledger.import_(file, replace=replace)
+    except BadRecord as exc:
+        click.echo(f"punchout: nothing imported: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Imported {written} orders; {skipped} already in the ledger were kept.")
 
 
 COMMANDS = (buyers, users, pricebook, orders, keys, printnow)

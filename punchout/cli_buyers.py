@@ -298,6 +298,12 @@ def buyers_test(buyer_id: str, url: str, secret: str, protocol: str | None) -> N
     for step in report.steps:
         mark = click.style("ok  ", fg="green") if step.ok else click.style("FAIL", fg="red")
         click.echo(f"  [{mark}] {step.name}: {step.detail}")
+    if not buyer.cancel_status:  # the documented APIs cannot list a storefront's statuses
+        click.echo(
+            f"  [note] cancel status: {buyer.id} has no cancel_status; cancelled POs get "
+            f"{c.settings.order_cancel_status!r}, which must be an order status of storefront "
+            f"{buyer.storefront_id}"
+        )
     if not report.ok:
         fail(report.diagnosis or "The link does not work.")
     click.echo(f"The {chosen} link of {buyer.id} works.")

@@ -101,7 +101,9 @@ class Connector:
             encryptor=self.encryptor,
         )
         self.reference_key = self.keys.derive("references")
-        self.accounts = Accounts(self.client, self.store, self.keys, self.encryptor)
+        self.accounts = Accounts(
+            self.client, self.store, self.keys, self.encryptor, temp_days=s.offer_days
+        )
         self._registry = ReloadingFile(s.buyers_path, _load_registry)
         self._pricebook = ReloadingFile(pricebook_path(s), PriceBook.load)
 

@@ -22,7 +22,8 @@ that ``user/createtemp`` answers. Whether a storefront's answer carries one is l
 its first answer and remembered per storefront (``punchout printnow check`` reports it).
 Where it does not, no temporary user is used: the permanent account is created at once
 through the documented ``user/create`` with derived credentials and logged in to (a guest
-gets an account of its own for the punch-out).
+gets an account of its own for the punch-out). Temporary users are reused and expire as
+:mod:`punchout.temp_users` says.
 
 Every PIPO user the connector hands out is recorded in a permanent user directory keyed by
 buyer and PIPO user id. Signed references carry only that id; the directory says how to log
@@ -53,6 +54,7 @@ from punchout.printnow import (
     BadRequest,
     Conflict,
     NotFound,
+    NotTemporary,
     PrintNowClient,
     PrintNowError,
     TokenInvalid,
@@ -60,6 +62,7 @@ from punchout.printnow import (
     WrongPassword,
 )
 from punchout.store import Store
+from punchout.temp_users import TempUsers
 
 log = logging.getLogger(__name__)
 
@@ -142,12 +145,19 @@ class Accounts:
     """Maps procurement users to PIPO accounts by policy, and remembers who is who."""
 
     def __init__(
-        self, client: PrintNowClient, store: Store, keys: KeyRing, encryptor: Encryptor
+        self,
+        client: PrintNowClient,
+        store: Store,
+        keys: KeyRing,
+        encryptor: Encryptor,
+        *,
+        temp_days: int = 180,
     ) -> None:
         self.client = client
         self.store = store
         self.keys = keys
         self.encryptor = encryptor
+        self.temps = TempUsers(store, encryptor, temp_days * 86400)
 
     # -- punch-out start -----------------------------------------------------------------
 
@@ -179,8 +189,21 @@ class Accounts:
         self.store.put_permanent(self.store.key(TEMP_LOGINS, str(storefront_id)), available)
 
     def _new_temp(self, buyer: Buyer, user: ProcurementUser) -> PipoLogin:
+        """The ``per_user`` user's unconverted temporary user, or a new one."""
         if self.temp_logins(buyer.storefront_id) is False:
             return self._new_permanent(buyer, user)
+        key = self._account_key(buyer, user)
+        reusable = buyer.user_policy == "per_user"
+        earlier = self.temps.reusable(buyer.id, key) if reusable else None
+        if earlier is not None:
+            user_id, username, password = earlier
+            try:
+                token = self.client.login(username, password, buyer.storefront_id)
+            except (AuthenticationFailed, NotFound):
+                self.temps.gone(buyer.id, key, user_id)
+            else:
+                self.temps.used(buyer.id, user_id, key)
+                return PipoLogin(token=token, user_id=user_id, is_temp=True)
         temp = self.client.create_temp_user(buyer.storefront_id)
         self.remember_temp_logins(buyer.storefront_id, temp.password is not None)
         if temp.password is None:
@@ -191,16 +214,7 @@ class Accounts:
             )
             return self._new_permanent(buyer, user)
         token = self.client.login(temp.username, temp.password, buyer.storefront_id)
-        self._record(
-            buyer.id,
-            temp.id,
-            {
-                "kind": "temp",
-                "user_key": self._account_key(buyer, user),
-                "username": temp.username,
-                "password": self.encryptor.encrypt(temp.password),
-            },
-        )
+        self.temps.remember(buyer.id, key, temp.id, temp.username, temp.password, reusable=reusable)
         return PipoLogin(token=token, user_id=temp.id, is_temp=True)
 
     def _new_permanent(self, buyer: Buyer, user: ProcurementUser) -> PipoLogin:
@@ -252,6 +266,7 @@ class Accounts:
         if linked is not None:
             user_id, username, password = linked
             self.client.transfer_user(login.token, username=username, password=password)
+            self.temps.converted(buyer.id, key)
             return PipoLogin(token=login.token, user_id=user_id, is_temp=False)
         username, password = self._derived(buyer, key)
         try:
@@ -287,6 +302,11 @@ class Accounts:
                     f"buyer {buyer.id}: derived password of {username} refused on transfer "
                     "(master key retired before `punchout keys migrate`?)",
                 ) from exc
+        except NotTemporary:
+            # the same reused temporary user was converted by another punch-out of this
+            # user (another tab) meanwhile: the session already is the permanent account
+            log.info("buyer %s: temporary user was converted meanwhile", buyer.id)
+        self.temps.converted(buyer.id, key)
         return self._remember_permanent(buyer, key, login.token)
 
     def settle_for_order(self, buyer: Buyer, login: PipoLogin) -> PipoLogin:
@@ -323,6 +343,8 @@ class Accounts:
                 f"buyer {buyer.id}: PIPO user {user_id} is not in the user directory",
             )
         is_temp = record.get("kind") == "temp"
+        if is_temp:
+            self.temps.used(buyer.id, user_id)
         try:
             if record.get("kind") in ("temp", "linked"):
                 token = self.client.login(*self._stored_credentials(record), buyer.storefront_id)

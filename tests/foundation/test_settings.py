@@ -90,6 +90,8 @@ def test_previous_master_keys_and_rate_limits_are_validated() -> None:
         and "key 2 is shorter than 32 characters or is the current" in text
     )
     assert "auth_failure_limits must look like" in text
+
+
 def test_a_real_printnow_needs_the_storefront_url_template() -> None:
     """The sandbox's storefront path exists only in the sandbox: with a real PrintNow the
     storefront's own punch-in URL must be configured."""

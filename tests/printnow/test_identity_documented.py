@@ -10,7 +10,7 @@ import pytest
 
 from punchout.buyers import Buyer
 from punchout.identity import Accounts, IdentityError, PipoLogin, ProcurementUser
-from punchout.keys import Encryptor, derive_user_password, derive_username
+from punchout.keys import Encryptor, KeyRing, derive_user_password, derive_username
 from punchout.printnow import PrintNowClient
 from punchout.sandbox import SandboxConfig, create_sandbox_app
 from punchout.store import Store
@@ -32,7 +32,7 @@ def sandbox(request: pytest.FixtureRequest) -> Iterator[LiveSandbox]:
 @pytest.fixture
 def accounts(sandbox: LiveSandbox, store: Store) -> Accounts:
     client = PrintNowClient(sandbox.api_url, "t", "k")
-    return Accounts(client, store, MASTER, Encryptor(MASTER))
+    return Accounts(client, store, KeyRing(MASTER), Encryptor(MASTER))
 
 
 def buyer(policy: str = "per_user") -> Buyer:

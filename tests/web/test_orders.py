@@ -61,9 +61,10 @@ def test_po_from_the_cart_becomes_a_processed_pipo_order(connector: LiveConnecto
     assert str(order["id"]) in text
     comments = " ".join(str(h.get("comments", "")) for h in order["history"])
     assert "BC-STD-85x55 x 2 BX at 45.00 USD" in comments and "LH-A4-120 x 2 PK" in comments
-    record = connector.app.extensions["punchout.orders"].ledger("acme", "new", "PO-1001")
-    assert record["state"] == "processed"
-    assert [s["state"] for s in record["history"]] == ["received", "processed"]
+    record = connector.app.extensions["punchout.orders"].ledger.get("acme", "new", "PO-1001")
+    assert record.state == "processed"
+    assert [s["state"] for s in record.history] == ["received", "processed"]
+    assert [g.state for g in record.groups] == ["annotated"]
 
 
 def test_twenty_identical_pos_at_once_make_one_order(connector: LiveConnector) -> None:
@@ -220,8 +221,8 @@ def test_multipart_related_with_attachments(connector: LiveConnector) -> None:
         timeout=30,
     )
     assert status_of(response.content)[0] == 200, response.text
-    record = connector.app.extensions["punchout.orders"].ledger("acme", "new", "PO-1001")
-    (kept,) = record["attachments"]
+    record = connector.app.extensions["punchout.orders"].ledger.get("acme", "new", "PO-1001")
+    (kept,) = record.attachments
     assert kept["filename"] == "artwork.pdf" and kept["size"] == len(b"%PDF-1.4 artwork")
     with open(kept["path"], "rb") as saved:
         assert saved.read() == b"%PDF-1.4 artwork"
@@ -291,3 +292,79 @@ def test_a_lost_create_answer_is_never_duplicated_and_an_operator_resolves_it(
     assert order["merge"] in ("merging", "done")
     nothing = runner.invoke(args=["orders", "resolve", "acme", "PO-9009", "--not-created"])
     assert nothing.exit_code == 1
+
+
+def _everything_in(store: Any) -> str:
+    """Every value in the test Redis, strings and lists, as one text."""
+    client = store.redis
+    values = []
+    for key in client.scan_iter(count=500):
+        kind = client.type(key)
+        if kind == "string":
+            values.append(client.get(key))
+        elif kind == "list":
+            values.extend(client.lrange(key, 0, -1))
+        elif kind == "hash":
+            values.extend(client.hvals(key))
+    return "\n".join(str(v) for v in values)
+
+
+def test_no_secret_anywhere_after_a_prefixed_shared_secret_and_a_utf16_po(
+    connector: LiveConnector, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    cart = returned_cart(connector)
+    prefixed = (
+        order_request(BUYER, cart, order_id="PO-P1")
+        .replace(b"<SharedSecret>", b'<p:SharedSecret xmlns:p="urn:example:p">')
+        .replace(b"</SharedSecret>", b"</p:SharedSecret>")
+    )
+    utf16 = (
+        order_request(BUYER, cart, order_id="PO-P2")
+        .decode()
+        .replace('encoding="UTF-8"', 'encoding="UTF-16"')
+        .encode("utf-16")
+    )
+    for body, charset in ((prefixed, "UTF-8"), (utf16, "UTF-16")):
+        response = requests.post(
+            connector.url + "/cxml",
+            data=body,
+            headers={"Content-Type": f"text/xml; charset={charset}"},
+            timeout=30,
+        )
+        assert status_of(response.content)[0] == 200, response.text
+    store = connector.app.extensions["punchout.store"]
+    for order_id in ("PO-P1", "PO-P2"):
+        (entry,) = store.items(store.key("audit", "acme", order_id))
+        assert "SharedSecret" in entry["document"] and "[redacted]" in entry["document"]
+    assert BUYER.secret not in _everything_in(store)
+    assert BUYER.secret not in caplog.text
+
+
+def test_an_order_beyond_the_largest_accepted_gets_a_clear_413(connector: LiveConnector) -> None:
+    from punchout.orders import MAX_ORDER_LINES
+
+    cart = returned_cart(connector)
+    body = order_request(BUYER, cart, order_id="PO-BIG")
+    start, end = body.index(b"<ItemOut"), body.index(b"</ItemOut>") + len(b"</ItemOut>")
+    big = body[:start] + body[start:end] * (MAX_ORDER_LINES + 1) + body[end:]
+    response = connector.post_cxml(big)
+    code, text = status_of(response.content)
+    assert (response.status_code, code) == (413, 413)
+    assert f"at most {MAX_ORDER_LINES} in one order" in text
+    assert pipo_orders(connector) == []
+
+
+def test_buyers_test_reports_a_missing_cancel_status(connector: LiveConnector) -> None:
+    from tests.support import BUYER_SECRET
+
+    runner = connector.app.test_cli_runner()
+    args = ["buyers", "test", "acme", "--url", connector.url, "--secret", BUYER_SECRET]
+    missing = runner.invoke(args=args)
+    assert missing.exit_code == 0, missing.output
+    assert "acme has no cancel_status; cancelled POs get 'Cancelled'" in missing.output
+    connector.set_buyer(cancel_status="Void")
+    named = runner.invoke(args=args)
+    assert named.exit_code == 0 and "cancel_status" not in named.output

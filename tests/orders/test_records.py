@@ -1,0 +1,113 @@
+"""The ledger records: typed, round-tripped through Redis, exported and imported as JSON Lines."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from punchout.orders import BadRecord, Group, Ledger, Line, OrderRecord
+from punchout.orders.records import Answer
+from punchout.store import Store
+
+
+def record(order_id: str = "PO-1", buyer: str = "acme") -> OrderRecord:
+    return OrderRecord(
+        buyer=buyer,
+        type="new",
+        order_id=order_id,
+        fingerprint="f" * 64,
+        state="received",
+        payload_ids=["p1"],
+        groups=[Group(12345, [42, 43], "annotated", 5001), Group(12346, [44])],
+        response=Answer(200, "ok"),
+    )
+
+
+LINES = [Line(1, "BC-STD-85x55", "1-42-abc", 0, 42, "2", "45.00", "USD", "BX")]
+
+
+def test_a_record_round_trips_and_its_lines_live_apart(store: Store) -> None:
+    ledger = Ledger(store)
+    original = record()
+    ledger.save_lines(original, LINES)
+    ledger.save(original, "processed")
+    again = ledger.get("acme", "new", "PO-1")
+    assert again == original and again is not None
+    assert again.state == "processed" and again.history[-1]["state"] == "processed"
+    assert ledger.lines(again) == LINES
+    # a step rewrites only the small record: it holds no lines
+    raw = store.redis.get(store.key("order", "acme", "new", "PO-1"))
+    assert raw is not None and "BC-STD" not in raw
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"state": "done"},
+        {"groups": [{"user": 1, "projects": [2], "state": "finished"}]},
+        {"groups": [{"user": "x", "projects": [2], "state": "pending"}]},
+        {"response": {"code": "two hundred", "message": ""}},
+    ],
+)
+def test_a_record_of_the_wrong_shape_is_refused_by_name(broken: dict[str, object]) -> None:
+    data = record().to_json() | broken
+    with pytest.raises(BadRecord):
+        OrderRecord.from_json(data)
+
+
+def test_export_then_import_into_an_empty_ledger_restores_every_order(store: Store) -> None:
+    ledger = Ledger(store)
+    for n in range(3):
+        r = record(f"PO-{n}")
+        ledger.save_lines(r, LINES)
+        ledger.save(r)
+    rows = list(ledger.export())
+    assert len(rows) == 3 and all(json.loads(row)["lines"] for row in rows)
+    assert len(list(ledger.export("globex"))) == 0
+    store.delete(*store.redis.keys("punchout:order*"))
+    assert list(ledger.records()) == []
+    assert ledger.import_(rows) == (3, 0)
+    assert [r.order_id for r in ledger.records()] == ["PO-0", "PO-1", "PO-2"]
+    assert ledger.lines(record("PO-2")) == LINES
+    assert ledger.import_(rows) == (0, 3)  # kept unless replaced
+    assert ledger.import_(rows, replace=True) == (3, 0)
+
+
+def test_an_import_with_one_bad_line_writes_nothing(store: Store) -> None:
+    ledger = Ledger(store)
+    good = json.dumps({"record": record("PO-9").to_json(), "lines": []})
+    with pytest.raises(BadRecord, match="line 2"):
+        ledger.import_([good, '{"record": {"state": "done"}}'])
+    with pytest.raises(BadRecord, match="line 1"):
+        ledger.import_(["not json"])
+    assert list(ledger.records()) == []
+
+
+def test_a_record_written_before_lines_were_kept_apart_is_read_and_rewritten(
+    store: Store,
+) -> None:
+    old = {
+        "buyer": "acme", "type": "new", "order_id": "PO-OLD", "fingerprint": "f" * 64,
+        "payload_ids": ["p"], "state": "received",
+        "lines": [
+            {"number": 1, "part": "BC-STD-85x55", "reference": "r1", "user": 7, "project": 42,
+             "quantity": "1", "unit_price": "45.00", "currency": "USD", "unit_of_measure": "BX"},
+            {"number": 2, "part": "LH-A4-120", "reference": "r2", "user": 9, "project": 50,
+             "quantity": "2", "unit_price": "30.00", "currency": "USD", "unit_of_measure": "PK"},
+        ],
+        "groups": [
+            {"user": 7, "projects": [42], "pipo_order_id": 5001, "state": "processed"},
+            {"user": 9, "projects": [50], "pipo_order_id": None, "state": "pending"},
+        ],
+    }  # fmt: skip
+    store.put_permanent(store.key("order", "acme", "new", "PO-OLD"), old)
+    ledger = Ledger(store)
+    record = ledger.get("acme", "new", "PO-OLD")
+    # then, processed meant annotated too (the comment was written first)
+    assert record is not None and [g.state for g in record.groups] == ["annotated", "pending"]
+    assert [(line.number, line.group, line.project) for line in ledger.lines(record)] == [
+        (1, 0, 42),
+        (2, 1, 50),
+    ]
+    assert "lines" not in store.get(store.key("order", "acme", "new", "PO-OLD"))
