@@ -22,7 +22,12 @@ from punchout.return_url import ReturnUrlRefused, check_return_url
 
 PROTOCOLS = ("cxml", "oci")
 USER_POLICIES = ("per_user", "shared", "guest")
-CART_FIELDS = ("cXML-base64", "cXML-urlencoded")
+#: How the cart travels in the browser's form post (cXML User's Guide, "PunchOutOrderMessage":
+#: the cXML-base64 and cXML-urlencoded fields). "both" sends the two fields in one form, only
+#: for a buyer's system that needs it: the guide says to send one.
+CART_TRANSPORTS = ("base64", "urlencoded", "both")
+#: The older ``cart_field`` setting (a field name, in any case) and the transport it means.
+_CART_FIELD_TRANSPORTS = {"cxml-base64": "base64", "cxml-urlencoded": "urlencoded"}
 OPERATIONS = ("create", "edit", "inspect")
 DEFAULT_IDENTITY_CHAIN = (
     "extrinsic:UserEmail",
@@ -79,7 +84,8 @@ class Buyer:
     secrets: tuple[Secret, ...] = ()
     user_policy: str = "per_user"
     price_book: str = "standard"
-    cart_field: str = "cXML-base64"
+    #: "base64", "urlencoded" or "both" (see :data:`CART_TRANSPORTS`).
+    cart_transport: str = "base64"
     return_hosts: tuple[str, ...] = ()
     operations: tuple[str, ...] = OPERATIONS
     identity_chain: tuple[str, ...] = DEFAULT_IDENTITY_CHAIN
@@ -258,7 +264,7 @@ def _buyer(buyer_id: str, raw: Any, problems: list[str]) -> Buyer | None:
         secrets=secrets,
         user_policy=choice("user_policy", "per_user", USER_POLICIES),
         price_book=text("price_book", "standard"),
-        cart_field=choice("cart_field", "cXML-base64", CART_FIELDS),
+        cart_transport=_cart_transport(raw, where, problems),
         return_hosts=texts("return_hosts", ()),
         operations=texts("operations", OPERATIONS, OPERATIONS),
         identity_chain=texts("identity_chain", DEFAULT_IDENTITY_CHAIN),
@@ -277,6 +283,24 @@ def _buyer(buyer_id: str, raw: Any, problems: list[str]) -> Buyer | None:
     if "create" not in buyer.operations:
         problems.append(f"{where}.operations must include create")
     return buyer if len(problems) == before else None
+
+
+def _cart_transport(raw: dict[str, Any], where: str, problems: list[str]) -> str:
+    """``cart_transport``, or the transport the older ``cart_field`` names."""
+    if "cart_transport" in raw:
+        value = raw["cart_transport"]
+        if value not in CART_TRANSPORTS:
+            problems.append(
+                f"{where}.cart_transport must be one of {', '.join(CART_TRANSPORTS)}, not {value!r}"
+            )
+            return "base64"
+        return str(value)
+    value = raw.get("cart_field", "cxml-base64")
+    transport = _CART_FIELD_TRANSPORTS.get(str(value).strip().lower())
+    if transport is None:
+        problems.append(f"{where}.cart_field must be cxml-base64 or cxml-urlencoded, not {value!r}")
+        return "base64"
+    return transport
 
 
 def _credentials(value: Any, where: str, problems: list[str]) -> tuple[tuple[str, str], ...]:

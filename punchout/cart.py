@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from punchout.buyers import Buyer
 from punchout.cxml import build
-from punchout.cxml.encode import cxml_base64, cxml_urlencoded
+from punchout.cxml.encode import BASE64_FIELD, URLENCODED_FIELD, cxml_base64, cxml_urlencoded
 from punchout.pricebook import PriceBook, PricedCart, price_cart
 from punchout.printnow import Project
 from punchout.references import make_reference
@@ -135,11 +135,27 @@ def buyer_operation_allowed(buyer: Buyer) -> str:
     return "create"
 
 
-def cart_field(buyer: Buyer, document: bytes) -> tuple[str, str]:
-    """The form field that carries the cart, as the buyer asked for it."""
-    if buyer.cart_field == "cXML-urlencoded":
-        return "cXML-urlencoded", cxml_urlencoded(document)
-    return "cXML-base64", cxml_base64(document)
+def cart_fields(buyer: Buyer, document: bytes) -> list[tuple[str, str]]:
+    """The form fields that carry the cart, by the buyer's transport, named in lower case.
+
+    The cXML User's Guide calls the names case-insensitive, but buyers' systems and their
+    tools read ``cxml-base64`` and ``cxml-urlencoded`` exactly so: every receiver reads these.
+    """
+    fields = []
+    if buyer.cart_transport in ("base64", "both"):
+        fields.append((BASE64_FIELD, cxml_base64(document)))
+    if buyer.cart_transport in ("urlencoded", "both"):
+        fields.append((URLENCODED_FIELD, cxml_urlencoded(document)))
+    return fields
+
+
+def cart_field_names(buyer: Buyer) -> str:
+    """The cart's form field names for ``buyer``, as its admin reads them."""
+    return {
+        "base64": BASE64_FIELD,
+        "urlencoded": URLENCODED_FIELD,
+        "both": f"{BASE64_FIELD} and {URLENCODED_FIELD}",
+    }[buyer.cart_transport]
 
 
 def offer_key(store: Store, buyer_id: str, reference: str) -> str:

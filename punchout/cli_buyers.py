@@ -17,6 +17,7 @@ import click
 
 from punchout import link_check
 from punchout.buyers import PROTOCOLS, USER_POLICIES, Buyer
+from punchout.cart import cart_field_names
 from punchout.cli_common import connector, fail, with_app
 from punchout.identity import IdentityError, ProcurementUser
 from punchout.keys import generate_secret, hash_secret
@@ -192,7 +193,7 @@ def _print_setup(buyer: Buyer) -> None:
         domain, identity = buyer.credentials[0] if buyer.credentials else ("?", "?")
         click.echo(f"    Sender: domain {domain}, identity {identity}, SharedSecret: the secret")
         click.echo(f"            given at `buyers add` or `buyers rotate-secret` ({secret_hint})")
-        click.echo(f"    Cart field: {buyer.cart_field}")
+        click.echo(f"    Cart field: {cart_field_names(buyer)}")
     if "oci" in buyer.protocols:
         click.secho("  SAP OCI", bold=True)
         click.echo(f"    Catalog URL: {c.url('/oci/' + buyer.id)}  (POST; GET also works)")

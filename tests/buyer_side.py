@@ -115,6 +115,8 @@ class ReturnedCart:
     field_name: str
     document: bytes
     root: Any = None
+    #: Every cart field of the form, in order.
+    field_names: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self.root = etree.fromstring(
@@ -239,18 +241,32 @@ class Browser:
         return form.get("action"), form.get("target"), fields, charset
 
     def returned_cart(self) -> ReturnedCart:
-        """The auto-submitting form the connector answered with, decoded."""
+        """The auto-submitting form the connector answered with, decoded.
+
+        Field names are compared exactly, as buyers' systems compare them. With both fields
+        in the form (transport ``both``) the two must carry the same document."""
         assert self.last is not None
         page = lxml_html.fromstring(self.last.text)
         (form,) = page.xpath("//form[@id='cart-form']")
-        (field_input,) = form.xpath(".//input[@type='hidden']")
-        name, value = field_input.get("name"), field_input.get("value")
-        if name == "cXML-base64":
-            document = base64.b64decode(value)
-        else:
-            assert re.fullmatch(r"[\x20-\x7e\s]*", value), "cXML-urlencoded must be ASCII"
-            document = value.encode("ascii")
-        return ReturnedCart(form.get("action"), form.get("target"), name, document)
+        fields = [(i.get("name"), i.get("value")) for i in form.xpath(".//input[@type='hidden']")]
+        documents = []
+        for name, value in fields:
+            assert name in ("cxml-base64", "cxml-urlencoded"), name
+            if name == "cxml-base64":
+                documents.append(base64.b64decode(value))
+            else:
+                assert re.fullmatch(r"[\x20-\x7e\s]*", value), "cxml-urlencoded must be ASCII"
+                documents.append(value.encode("ascii"))
+        carts = [
+            ReturnedCart(form.get("action"), form.get("target"), name, document)
+            for (name, _), document in zip(fields, documents, strict=True)
+        ]
+        for other in carts[1:]:
+            assert etree.tostring(other.root, method="c14n") == etree.tostring(
+                carts[0].root, method="c14n"
+            )
+        carts[0].field_names = tuple(name for name, _ in fields)
+        return carts[0]
 
 
 def order_request(

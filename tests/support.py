@@ -97,7 +97,6 @@ def buyers_toml(
         "storefront_id": 1,
         "user_policy": "per_user",
         "price_book": "standard",
-        "cart_field": "cXML-base64",
         "return_hosts": ["buyer.example", "127.0.0.1"],
         "operations": ["create", "edit", "inspect"],
     }
