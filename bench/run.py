@@ -455,7 +455,7 @@ def measure(args: argparse.Namespace, folder: Path, client: redis.Redis, env: di
 def redis_memory(client: redis.Redis) -> dict[str, Any]:
     sessions = [k for k in client.scan_iter(match="punchout:session:*", count=1000)][:10_000]
     starts = [k for k in client.scan_iter(match="punchout:start:*", count=1000)][:10_000]
-    replays = [k for k in client.scan_iter(match="punchout:replay:*", count=1000)][:10_000]
+    replays = [k for k in client.scan_iter(match="punchout:resend:*", count=1000)][:10_000]
     pipe = client.pipeline(transaction=False)
     for key in sessions + starts + replays:
         pipe.memory_usage(key, samples=0)
