@@ -152,19 +152,39 @@ def _resolve_product(buyer: Buyer, product_id: str) -> tuple[str, str]:
 
 
 def _validate(buyer: Buyer, callup: oci.Callup) -> Response:
+    """Price each item asked about (plain PRODUCTID/QUANTITY, or indexed ``[n]`` fields)."""
+    if not callup.products:
+        return page(
+            "Nothing to validate",
+            "FUNCTION=VALIDATE needs a PRODUCTID (or PRODUCTID[1], PRODUCTID[2], ...).",
+            status=400,
+        )
+    items = []
+    for n, (product_id, quantity_text) in enumerate(callup.products, start=1):
+        item = _validated_item(buyer, n, product_id, quantity_text)
+        if isinstance(item, Response):
+            return item
+        items.append(item)
+    fields = oci.new_item_fields(items, buyer.oci.cust_fields)
+    return oci_form(callup.hook_url, callup.target, fields, callup.charset)
+
+
+def _validated_item(
+    buyer: Buyer, n: int, product_id: str, quantity_text: str
+) -> oci.OciItem | Response:
     c = connector()
-    template, product = _resolve_product(buyer, callup.product_id)
+    template, product = _resolve_product(buyer, product_id)
     try:
-        quantity = parse_quantity(callup.quantity or "1", field="QUANTITY")
+        quantity = parse_quantity(quantity_text or "1", field=f"QUANTITY of item {n}")
     except BadNumber as exc:
         log.info("buyer %s: OCI VALIDATE refused: %s", buyer.id, exc)
         return page("This quantity cannot be validated", f"{exc}.", status=400)
     try:
         line = c.pricebook.price(buyer.price_book, template, quantity)
     except Unpriced as exc:
-        log.info("buyer %s: OCI VALIDATE of %r refused: %s", buyer.id, callup.product_id, exc)
-        return page("This product cannot be validated", f"{str(exc).capitalize()}.", status=422)
-    item = oci.OciItem(
+        log.info("buyer %s: OCI VALIDATE of %r refused: %s", buyer.id, product_id, exc)
+        return page("This product cannot be validated", f"Item {n}: {exc}.", status=422)
+    return oci.OciItem(
         description=line.description,
         quantity=quantity,
         unit=line.unit_of_measure,
@@ -176,8 +196,6 @@ def _validate(buyer: Buyer, callup: oci.Callup) -> Response:
         unspsc=line.unspsc,
         long_text=line.description,
     )
-    fields = oci.new_item_fields([item], buyer.oci.cust_fields)
-    return oci_form(callup.hook_url, callup.target, fields, callup.charset)
 
 
 def _search(buyer: Buyer, callup: oci.Callup) -> Response:

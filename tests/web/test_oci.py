@@ -165,6 +165,56 @@ def test_validate_detail_and_background_search(connector: LiveConnector) -> None
     assert len(read_new_items(dict(fields))) == 3
 
 
+def test_indexed_fields_work_for_every_function(connector: LiveConnector) -> None:
+    # SAP sends several items as PRODUCTID[1], QUANTITY[1], PRODUCTID[2], ...
+    cart = returned(start(connector))
+    reference = cart["items"][0]["EXT_PRODUCT_ID"]
+    browser = Browser()
+    page = browser.post(
+        f"{connector.url}/oci/acme",
+        data=callup(
+            FUNCTION="VALIDATE",
+            **{"PRODUCTID[1]": reference, "QUANTITY[1]": "12"},
+            **{"PRODUCTID[2]": "BN-RU-850", "QUANTITY[2]": "1"},
+        ),
+    )
+    assert page.status_code == 200, page.text
+    _, _, fields, _ = browser.returned_form()
+    names = [name for name, _ in fields]
+    assert len(names) == len(set(names))  # no field twice
+    first, second = read_new_items(dict(fields))
+    assert (first["EXT_PRODUCT_ID"], first["QUANTITY"], first["PRICE"]) == (
+        reference,
+        "12",
+        "42.50",
+    )
+    assert (second["VENDORMAT"], second["QUANTITY"]) == ("BN-RU-850", "1")
+    check_oci_field_formats(first)
+    check_oci_field_formats(second)
+
+    unknown = Browser().post(
+        f"{connector.url}/oci/acme",
+        data=callup(FUNCTION="VALIDATE", **{"PRODUCTID[1]": "NOPE", "QUANTITY[1]": "1"}),
+    )
+    assert unknown.status_code == 422 and "NOPE" in unknown.text
+    empty = Browser().post(f"{connector.url}/oci/acme", data=callup(FUNCTION="VALIDATE"))
+    assert empty.status_code == 400 and "PRODUCTID" in empty.text
+
+    detail = Browser().get(
+        f"{connector.url}/oci/acme?"
+        + urlencode(callup(FUNCTION="DETAIL", **{"PRODUCTID[1]": reference}))
+    )
+    assert detail.status_code == 200 and "Business cards 85 x 55 mm" in detail.text
+
+    browser = Browser()
+    browser.post(
+        f"{connector.url}/oci/acme",
+        data=callup(FUNCTION="BACKGROUND_SEARCH", **{"SEARCHSTRING[1]": "banner"}),
+    )
+    _, _, fields, _ = browser.returned_form()
+    assert [i["VENDORMAT"] for i in read_new_items(dict(fields))] == ["BN-RU-850"]
+
+
 @pytest.mark.parametrize(
     "change",
     [{"Password": "wrong"}, {"username": "someone-else"}, {"Password": "none"}],
