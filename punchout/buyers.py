@@ -18,6 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from punchout.keys import verify_secret
+from punchout.profiles import (
+    DEFAULT_PROFILE,
+    PROFILE_NAMES,
+    Dialect,
+    apply_profile,
+    get_profile,
+    read_dialect,
+)
 from punchout.return_url import ReturnUrlRefused, check_return_url
 
 PROTOCOLS = ("cxml", "oci")
@@ -96,6 +104,10 @@ class Buyer:
     #: Accept plain-http return URLs on the allowed hosts (buyers' test systems only).
     allow_http_return: bool = False
     oci: OciSettings = field(default_factory=OciSettings)
+    #: The dialect profile the buyer's table starts from (:mod:`punchout.profiles`).
+    profile: str = DEFAULT_PROFILE
+    #: The system's rules for users, units, descriptions and frames (profile, then buyer).
+    dialect: Dialect = field(default_factory=Dialect)
 
 
 @dataclass(frozen=True)
@@ -208,7 +220,15 @@ def _buyer(buyer_id: str, raw: Any, problems: list[str]) -> Buyer | None:
     if not isinstance(raw, dict):
         problems.append(f"{where} must be a table")
         return None
+    profile_name = raw.get("profile", DEFAULT_PROFILE)
+    profile = get_profile(profile_name) if isinstance(profile_name, str) else None
+    if profile is None:
+        problems.append(
+            f"{where}.profile must be one of {', '.join(PROFILE_NAMES)}, not {profile_name!r}"
+        )
+        return None
     before = len(problems)
+    raw = apply_profile(profile, _older_cart_field(raw, where, problems))
 
     def text(name: str, default: str | None = None) -> str:
         value = raw.get(name, default)
@@ -264,7 +284,7 @@ def _buyer(buyer_id: str, raw: Any, problems: list[str]) -> Buyer | None:
         secrets=secrets,
         user_policy=choice("user_policy", "per_user", USER_POLICIES),
         price_book=text("price_book", "standard"),
-        cart_transport=_cart_transport(raw, where, problems),
+        cart_transport=choice("cart_transport", "base64", CART_TRANSPORTS),
         return_hosts=texts("return_hosts", ()),
         operations=texts("operations", OPERATIONS, OPERATIONS),
         identity_chain=texts("identity_chain", DEFAULT_IDENTITY_CHAIN),
@@ -272,6 +292,8 @@ def _buyer(buyer_id: str, raw: Any, problems: list[str]) -> Buyer | None:
         allow_http_return=bool(allow_http),
         quantity_changes=choice("quantity_changes", "reprice", ("reprice", "reject")),
         oci=oci,
+        profile=profile.name,
+        dialect=read_dialect(raw, where, problems),
     )
     for source in buyer.identity_chain:
         kind, _, name = source.partition(":")
@@ -285,22 +307,18 @@ def _buyer(buyer_id: str, raw: Any, problems: list[str]) -> Buyer | None:
     return buyer if len(problems) == before else None
 
 
-def _cart_transport(raw: dict[str, Any], where: str, problems: list[str]) -> str:
-    """``cart_transport``, or the transport the older ``cart_field`` names."""
-    if "cart_transport" in raw:
-        value = raw["cart_transport"]
-        if value not in CART_TRANSPORTS:
-            problems.append(
-                f"{where}.cart_transport must be one of {', '.join(CART_TRANSPORTS)}, not {value!r}"
-            )
-            return "base64"
-        return str(value)
-    value = raw.get("cart_field", "cxml-base64")
+def _older_cart_field(raw: dict[str, Any], where: str, problems: list[str]) -> dict[str, Any]:
+    """The table with the older ``cart_field`` key (a field name, any case) as its transport."""
+    if "cart_field" not in raw:
+        return raw
+    raw = dict(raw)
+    value = raw.pop("cart_field")
     transport = _CART_FIELD_TRANSPORTS.get(str(value).strip().lower())
     if transport is None:
         problems.append(f"{where}.cart_field must be cxml-base64 or cxml-urlencoded, not {value!r}")
-        return "base64"
-    return transport
+    elif "cart_transport" not in raw:
+        raw["cart_transport"] = transport
+    return raw
 
 
 def _credentials(value: Any, where: str, problems: list[str]) -> tuple[tuple[str, str], ...]:

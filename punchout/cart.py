@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from punchout.buyers import Buyer
@@ -72,8 +73,16 @@ def build_cart(
         [book.price(buyer.price_book, s.project.external_id, s.quantity) for s in selections]
     )
     lines = []
+    dialect = buyer.dialect
+    # A urlencoded cart is US-ASCII text (cXML User's Guide, cXML-urlencoded).
+    ascii_only = buyer.cart_transport != "base64"
     for selection, line in zip(selections, priced.lines, strict=True):
         project = selection.project
+        description = (
+            f"{line.description}: {project.name}"
+            if project.name and project.name not in line.description
+            else line.description
+        )
         lines.append(
             CartLine(
                 project_id=project.id,
@@ -83,10 +92,8 @@ def build_cart(
                 quantity=line.quantity,
                 unit_price=line.unit_price,
                 currency=line.currency,
-                description=f"{line.description}: {project.name}"
-                if project.name and project.name not in line.description
-                else line.description,
-                unit_of_measure=line.unit_of_measure,
+                description=dialect.description(description, ascii_only=ascii_only),
+                unit_of_measure=dialect.unit(line.unit_of_measure),
                 unspsc=line.unspsc,
                 lead_time_days=line.lead_time_days,
                 amount=line.amount,
@@ -124,6 +131,7 @@ def order_message(
         items=items,
         total=cart.total if cart else Decimal("0.00"),
         currency=cart.currency if cart else currency,
+        moment=datetime.now(UTC) if buyer.dialect.timestamps == "utc" else None,
     )
 
 

@@ -167,8 +167,9 @@ def _setup(buyer: Buyer, req: Request, setup: PunchOutSetupRequest, body: bytes)
         contact_email=setup.contact_email,
         contact_name=setup.contact_name,
     )
-    if user is None and buyer.user_policy != "per_user":
-        # One account for the organisation, or a guest: no user identity is needed.
+    if user is None and (buyer.user_policy != "per_user" or buyer.dialect.no_user == "shared"):
+        # One account for the organisation, or a guest: no user identity is needed. A system
+        # that sends no user at all may be onboarded to share one account (no_user).
         user = ProcurementUser(key=ANONYMOUS_USER)
     if user is None:
         return status_response(
@@ -181,7 +182,7 @@ def _setup(buyer: Buyer, req: Request, setup: PunchOutSetupRequest, body: bytes)
         operation=setup.operation,
         user=user,
         return_url=setup.browser_form_post,
-        return_target=setup.extrinsics.get("ReturnFrame", ""),
+        return_target=setup.extrinsics.get("ReturnFrame", "") if buyer.dialect.return_frame else "",
         buyer_cookie=setup.buyer_cookie,
         buyer_credentials=tuple((cr.domain, cr.identity) for cr in req.header.from_credentials),
         supplier_credentials=tuple((cr.domain, cr.identity) for cr in req.header.to_credentials),

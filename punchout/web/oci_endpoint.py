@@ -107,7 +107,7 @@ def _user(buyer: Buyer, callup: oci.Callup) -> ProcurementUser | None:
             key = value.lower() if "@" in value else value
             email = value.lower() if "@" in value else ""
             return ProcurementUser(key=key, email=email)
-    if buyer.user_policy != "per_user":
+    if buyer.user_policy != "per_user" or buyer.dialect.no_user == "shared":
         return ProcurementUser(key=ANONYMOUS_USER)
     return None
 

@@ -13,6 +13,7 @@ from click.testing import Result
 
 from punchout.buyers import BuyerRegistry, authenticate
 from punchout.keys import derive_username
+from punchout.profiles import get_profile
 from tests.buyer_side import Browser, BuyerIdentity, setup_request, start_url_of, status_of
 from tests.support import BUYER_SECRET
 from tests.web.conftest import LiveConnector
@@ -244,3 +245,35 @@ def test_every_command_has_help(connector: LiveConnector, command: list[str]) ->
     result = run(connector, *command, "--help")
     assert result.exit_code == 0, result.output
     assert "Usage:" in result.output and len(result.output.splitlines()) >= 4
+
+
+def test_add_with_a_profile_and_show_in_the_systems_own_words(connector: LiveConnector) -> None:
+    added = run(connector, "buyers", "add", "--id", "umbrella", "--name", "Umbrella",
+                "--profile", "coupa", "--domain", "DUNS", "--identity", "UMB-1",
+                "--storefront", "1", "--return-host", "umbrella.coupahost.com")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    buyer = BuyerRegistry.load(connector.buyers_file).get("umbrella")
+    assert buyer is not None and buyer.profile == "coupa" and buyer.protocols == ("cxml",)
+    table = tomllib.loads(connector.buyers_file.read_text())["buyers"]["umbrella"]
+    assert table["profile"] == "coupa" and "unit_map" not in table  # defaults stay in the profile
+    shown = run(connector, "buyers", "show", "umbrella").output
+    for label, value in (
+        ("PunchOut URL:", f"{connector.url}/cxml"),
+        ("Domain:", "DUNS"),
+        ("Identity:", "UMB-1"),
+        ("Shared Secret:", "the secret given at `buyers add`"),
+        ("cXML Supplier Domain / cXML Supplier Identity:", "NetworkID / AN-PRINTSHOP-DEMO"),
+    ):
+        assert re.search(rf"^\s+{re.escape(label)}\s+{re.escape(value)}", shown, re.M), shown
+    assert "Coupa: in Coupa: Setup > Punchout Sites" in shown
+
+    sap = run(connector, "buyers", "add", "--id", "initrode", "--name", "Initrode",
+              "--profile", "sap-srm", "--oci-username", "INITRODE", "--storefront", "1",
+              "--return-host", "srm.initrode.example")  # fmt: skip
+    assert sap.exit_code == 0, sap.output
+    shown = run(connector, "buyers", "show", "initrode").output
+    assert re.search(rf"Call structure: URL \(Type: URL\):\s+{connector.url}/oci/initrode", shown)
+    assert re.search(r"USERNAME \(Type: Fixed Value\):\s+INITRODE", shown)
+    assert re.search(r"HOOK_URL \(Type: Return URL\):", shown)
+    ariba = get_profile("ariba")
+    assert ariba is not None and ariba.admin[0].label == "Supplier Setup URL"
