@@ -228,3 +228,25 @@ def test_session_cookie_works_inside_a_procurement_iframe(connector: LiveConnect
     cookie = first.headers["Set-Cookie"]
     for flag in ("Secure", "HttpOnly", "SameSite=None", "Partitioned"):
         assert flag in cookie
+
+
+@pytest.mark.parametrize(("no_user", "status"), [("refuse", 400), ("shared", 200)])
+def test_a_setup_that_names_no_user_follows_the_buyers_no_user_policy(
+    connector: LiveConnector, no_user: str, status: int
+) -> None:
+    connector.set_buyer(identity_chain=["extrinsic:UserEmail"], no_user=no_user)
+    response = connector.post_cxml(setup_request(BUYER, email=""))
+    code, text = status_of(response.content)
+    assert code == status, text
+    if code == 200:
+        assert Browser().get(start_url_of(response.content)).status_code == 200
+
+
+@pytest.mark.parametrize(("return_frame", "target"), [(True, "cart-frame"), (False, "_self")])
+def test_return_frame_is_honoured_only_where_the_buyer_uses_it(
+    connector: LiveConnector, return_frame: bool, target: str
+) -> None:
+    connector.set_buyer(return_frame=return_frame)
+    browser, _ = punch_out(connector, extrinsics={"ReturnFrame": "cart-frame"})
+    design_and_return(browser)
+    assert browser.returned_cart().target == target
