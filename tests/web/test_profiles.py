@@ -15,10 +15,9 @@ import pytest
 from punchout.cxml.parse import parse_xml
 from punchout.cxml.read import read_request
 from punchout.keys import hash_secret
-from punchout.oci import read_new_items
 from punchout.profiles import PROFILE_NAMES
 from punchout.registry_file import add_buyer
-from tests.buyer_side import Browser, start_url_of, status_of
+from tests.buyer_side import Browser, new_items, start_url_of, status_of
 from tests.support import SHARED_CXML
 from tests.web.conftest import LiveConnector
 
@@ -111,7 +110,7 @@ def test_oci_profile_end_to_end(
     _action, _target, fields, _charset = browser.returned_form()  # every field, in order
     for name, value in want["cart"]["hidden"]:
         assert (name, value) in fields
-    (item,) = read_new_items(dict(fields))
+    (item,) = new_items(fields)
     assert item["UNIT"] == want["cart"]["unit"]
     assert item["VENDORMAT"] == "BC-STD-85x55"
 
