@@ -262,7 +262,9 @@ def test_add_with_a_profile_and_show_in_the_systems_own_words(connector: LiveCon
         ("Domain:", "DUNS"),
         ("Identity:", "UMB-1"),
         ("Shared Secret:", "the secret given at `buyers add`"),
-        ("cXML Supplier Domain / cXML Supplier Identity:", "NetworkID / AN-PRINTSHOP-DEMO"),
+        ("PO URL:", f"{connector.url}/cxml"),
+        ("Our Domain / Our Identity:", "DUNS / UMB-1"),
+        ("Supplier Domain / Supplier Identity:", "NetworkID / AN-PRINTSHOP-DEMO"),
     ):
         assert re.search(rf"^\s+{re.escape(label)}\s+{re.escape(value)}", shown, re.M), shown
     assert "Coupa: in Coupa: Setup > Punchout Sites" in shown
