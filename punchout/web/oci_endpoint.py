@@ -187,7 +187,7 @@ def _validated_item(
     return oci.OciItem(
         description=line.description,
         quantity=quantity,
-        unit=line.unit_of_measure,
+        unit=buyer.dialect.unit(line.unit_of_measure),
         price=line.unit_price,
         currency=line.currency,
         lead_time_days=line.lead_time_days,
@@ -204,17 +204,17 @@ def _search(buyer: Buyer, callup: oci.Callup) -> Response:
         hits = c.pricebook.search(buyer.price_book, callup.search)
     except Unpriced:
         hits = []
-    items = [_catalog_item(i, c.pricebook.currency(buyer.price_book)) for i in hits]
+    items = [_catalog_item(buyer, i, c.pricebook.currency(buyer.price_book)) for i in hits]
     fields = oci.new_item_fields(items, buyer.oci.cust_fields)
     return oci_form(callup.hook_url, callup.target, fields, callup.charset)
 
 
-def _catalog_item(item: PriceItem, currency: str) -> oci.OciItem:
+def _catalog_item(buyer: Buyer, item: PriceItem, currency: str) -> oci.OciItem:
     minimum, price = item.breaks[0]
     return oci.OciItem(
         description=item.description,
         quantity=max(minimum, Decimal(1)),
-        unit=item.unit_of_measure,
+        unit=buyer.dialect.unit(item.unit_of_measure),
         price=price,
         currency=currency,
         lead_time_days=item.lead_time_days,

@@ -220,6 +220,20 @@ def test_indexed_fields_work_for_every_function(connector: LiveConnector) -> Non
     assert [i["VENDORMAT"] for i in new_items(fields)] == ["BN-RU-850"]
 
 
+def test_every_function_sends_the_buyers_unit_codes(connector: LiveConnector) -> None:
+    connector.set_buyer(unit_map={"BX": "BOX", "EA": "ST"})
+    for data, unit in (
+        (callup(FUNCTION="VALIDATE", **{"PRODUCTID[1]": "BC-STD-85x55"}), "BOX"),
+        (callup(FUNCTION="BACKGROUND_SEARCH", SEARCHSTRING="banner"), "ST"),  # sold as EA
+    ):
+        browser = Browser()
+        browser.post(f"{connector.url}/oci/acme", data=data)
+        _, _, fields, _ = browser.returned_form()
+        assert [i["UNIT"] for i in new_items(fields)] == [unit]
+    cart = returned(start(connector))
+    assert cart["items"][0]["UNIT"] == "BOX"
+
+
 @pytest.mark.parametrize(
     "change",
     [{"Password": "wrong"}, {"username": "someone-else"}, {"Password": "none"}],
