@@ -457,7 +457,7 @@ def measure(args: argparse.Namespace, folder: Path, client: redis.Redis, env: di
 def redis_memory(client: redis.Redis) -> dict[str, Any]:
     sessions = [k for k in client.scan_iter(match="punchout:session:*", count=1000)][:10_000]
     starts = [k for k in client.scan_iter(match="punchout:start:*", count=1000)][:10_000]
-    replays = [k for k in client.scan_iter(match="punchout:replay:*", count=1000)][:10_000]
+    replays = [k for k in client.scan_iter(match="punchout:resend:*", count=1000)][:10_000]
     pipe = client.pipeline(transaction=False)
     for key in sessions + starts + replays:
         pipe.memory_usage(key, samples=0)
@@ -480,7 +480,7 @@ def redis_memory(client: redis.Redis) -> dict[str, Any]:
 def growth() -> dict[str, Any]:
     """Cost of cart building and OrderRequest reading per line, 1 to 1,000 lines, in-process."""
     from punchout.buyers import BuyerRegistry
-    from punchout.cart import Selection, build_cart, cart_field, order_message
+    from punchout.cart import Selection, build_cart, cart_fields, order_message
     from punchout.connector import pricebook_path
     from punchout.cxml.parse import parse_xml
     from punchout.cxml.read import read_request
@@ -508,7 +508,7 @@ def growth() -> dict[str, Any]:
 
         def cart_once(selections: list[Selection] = selections) -> None:
             cart = build_cart(book, buyer, 42, selections, key)
-            cart_field(buyer, order_message(session, buyer, cart, "USD"))
+            cart_fields(buyer, order_message(session, buyer, cart, "USD"))
 
         def order_once(document: bytes = document) -> None:
             read_request(parse_xml(document, max_bytes=50_000_000))

@@ -20,11 +20,24 @@ from pathlib import Path
 from typing import Any
 
 from punchout.keys import DUMMY_HASH, verify_secret
+from punchout.profiles import (
+    DEFAULT_PROFILE,
+    PROFILE_NAMES,
+    Dialect,
+    apply_profile,
+    get_profile,
+    read_dialect,
+)
 from punchout.return_url import ReturnUrlRefused, check_return_url
 
 PROTOCOLS = ("cxml", "oci")
 USER_POLICIES = ("per_user", "shared", "guest")
-CART_FIELDS = ("cXML-base64", "cXML-urlencoded")
+#: How the cart travels in the browser's form post (cXML User's Guide, "PunchOutOrderMessage":
+#: the cXML-base64 and cXML-urlencoded fields). "both" sends the two fields in one form, only
+#: for a buyer's system that needs it: the guide says to send one.
+CART_TRANSPORTS = ("base64", "urlencoded", "both")
+#: The older ``cart_field`` setting (a field name, in any case) and the transport it means.
+_CART_FIELD_TRANSPORTS = {"cxml-base64": "base64", "cxml-urlencoded": "urlencoded"}
 OPERATIONS = ("create", "edit", "inspect")
 DEFAULT_IDENTITY_CHAIN = (
     "extrinsic:UserEmail",
@@ -84,7 +97,8 @@ class Buyer:
     oci_secrets: tuple[Secret, ...] = ()
     user_policy: str = "per_user"
     price_book: str = "standard"
-    cart_field: str = "cXML-base64"
+    #: "base64", "urlencoded" or "both" (see :data:`CART_TRANSPORTS`).
+    cart_transport: str = "base64"
     return_hosts: tuple[str, ...] = ()
     operations: tuple[str, ...] = OPERATIONS
     identity_chain: tuple[str, ...] = DEFAULT_IDENTITY_CHAIN
@@ -97,6 +111,10 @@ class Buyer:
     #: Accept plain-http return URLs on the allowed hosts (buyers' test systems only).
     allow_http_return: bool = False
     oci: OciSettings = field(default_factory=OciSettings)
+    #: The dialect profile the buyer's table starts from (:mod:`punchout.profiles`).
+    profile: str = DEFAULT_PROFILE
+    #: The system's rules for users, units, descriptions and frames (profile, then buyer).
+    dialect: Dialect = field(default_factory=Dialect)
 
 
 @dataclass(frozen=True)
@@ -218,7 +236,15 @@ def _buyer(buyer_id: str, raw: Any, problems: list[str]) -> Buyer | None:
     if not isinstance(raw, dict):
         problems.append(f"{where} must be a table")
         return None
+    profile_name = raw.get("profile", DEFAULT_PROFILE)
+    profile = get_profile(profile_name) if isinstance(profile_name, str) else None
+    if profile is None:
+        problems.append(
+            f"{where}.profile must be one of {', '.join(PROFILE_NAMES)}, not {profile_name!r}"
+        )
+        return None
     before = len(problems)
+    raw = apply_profile(profile, _older_cart_field(raw, where, problems))
 
     def text(name: str, default: str | None = None) -> str:
         value = raw.get(name, default)
@@ -276,7 +302,7 @@ def _buyer(buyer_id: str, raw: Any, problems: list[str]) -> Buyer | None:
         oci_secrets=oci_secrets,
         user_policy=choice("user_policy", "per_user", USER_POLICIES),
         price_book=text("price_book", "standard"),
-        cart_field=choice("cart_field", "cXML-base64", CART_FIELDS),
+        cart_transport=choice("cart_transport", "base64", CART_TRANSPORTS),
         return_hosts=texts("return_hosts", ()),
         operations=texts("operations", OPERATIONS, OPERATIONS),
         identity_chain=texts("identity_chain", DEFAULT_IDENTITY_CHAIN),
@@ -285,6 +311,8 @@ def _buyer(buyer_id: str, raw: Any, problems: list[str]) -> Buyer | None:
         quantity_changes=choice("quantity_changes", "reprice", ("reprice", "reject")),
         cancel_status=text("cancel_status", ""),
         oci=oci,
+        profile=profile.name,
+        dialect=read_dialect(raw, where, problems),
     )
     for source in buyer.identity_chain:
         kind, _, name = source.partition(":")
@@ -296,6 +324,20 @@ def _buyer(buyer_id: str, raw: Any, problems: list[str]) -> Buyer | None:
     if "create" not in buyer.operations:
         problems.append(f"{where}.operations must include create")
     return buyer if len(problems) == before else None
+
+
+def _older_cart_field(raw: dict[str, Any], where: str, problems: list[str]) -> dict[str, Any]:
+    """The table with the older ``cart_field`` key (a field name, any case) as its transport."""
+    if "cart_field" not in raw:
+        return raw
+    raw = dict(raw)
+    value = raw.pop("cart_field")
+    transport = _CART_FIELD_TRANSPORTS.get(str(value).strip().lower())
+    if transport is None:
+        problems.append(f"{where}.cart_field must be cxml-base64 or cxml-urlencoded, not {value!r}")
+    elif "cart_transport" not in raw:
+        raw["cart_transport"] = transport
+    return raw
 
 
 def _credentials(value: Any, where: str, problems: list[str]) -> tuple[tuple[str, str], ...]:

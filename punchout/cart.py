@@ -14,11 +14,12 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from punchout.buyers import Buyer
 from punchout.cxml import build
-from punchout.cxml.encode import cxml_base64, cxml_urlencoded
+from punchout.cxml.encode import BASE64_FIELD, URLENCODED_FIELD, cxml_base64, cxml_urlencoded
 from punchout.pricebook import PriceBook, PricedCart, price_cart
 from punchout.printnow import Project
 from punchout.references import make_reference
@@ -75,8 +76,16 @@ def build_cart(
         [book.price(buyer.price_book, s.project.external_id, s.quantity) for s in selections]
     )
     lines = []
+    dialect = buyer.dialect
+    # A urlencoded cart is US-ASCII text (cXML User's Guide, cXML-urlencoded).
+    ascii_only = buyer.cart_transport != "base64"
     for selection, line in zip(selections, priced.lines, strict=True):
         project = selection.project
+        description = (
+            f"{line.description}: {project.name}"
+            if project.name and project.name not in line.description
+            else line.description
+        )
         lines.append(
             CartLine(
                 project_id=project.id,
@@ -86,10 +95,8 @@ def build_cart(
                 quantity=line.quantity,
                 unit_price=line.unit_price,
                 currency=line.currency,
-                description=f"{line.description}: {project.name}"
-                if project.name and project.name not in line.description
-                else line.description,
-                unit_of_measure=line.unit_of_measure,
+                description=dialect.description(description, ascii_only=ascii_only),
+                unit_of_measure=dialect.unit(line.unit_of_measure),
                 unspsc=line.unspsc,
                 lead_time_days=line.lead_time_days,
                 amount=line.amount,
@@ -137,6 +144,7 @@ def order_message(
         items=items,
         total=cart.total if cart else Decimal("0.00"),
         currency=cart.currency if cart else currency,
+        moment=datetime.now(UTC) if buyer.dialect.timestamps == "utc" else None,
     )
 
 
@@ -148,11 +156,27 @@ def buyer_operation_allowed(buyer: Buyer) -> str:
     return "create"
 
 
-def cart_field(buyer: Buyer, document: bytes) -> tuple[str, str]:
-    """The form field that carries the cart, as the buyer asked for it."""
-    if buyer.cart_field == "cXML-urlencoded":
-        return "cXML-urlencoded", cxml_urlencoded(document)
-    return "cXML-base64", cxml_base64(document)
+def cart_fields(buyer: Buyer, document: bytes) -> list[tuple[str, str]]:
+    """The form fields that carry the cart, by the buyer's transport, named in lower case.
+
+    The cXML User's Guide calls the names case-insensitive, but buyers' systems and their
+    tools read ``cxml-base64`` and ``cxml-urlencoded`` exactly so: every receiver reads these.
+    """
+    fields = []
+    if buyer.cart_transport in ("base64", "both"):
+        fields.append((BASE64_FIELD, cxml_base64(document)))
+    if buyer.cart_transport in ("urlencoded", "both"):
+        fields.append((URLENCODED_FIELD, cxml_urlencoded(document)))
+    return fields
+
+
+def cart_field_names(buyer: Buyer) -> str:
+    """The cart's form field names for ``buyer``, as its admin reads them."""
+    return {
+        "base64": BASE64_FIELD,
+        "urlencoded": URLENCODED_FIELD,
+        "both": f"{BASE64_FIELD} and {URLENCODED_FIELD}",
+    }[buyer.cart_transport]
 
 
 def offer_key(store: Store, buyer_id: str, reference: str) -> str:

@@ -16,7 +16,9 @@ from pathlib import Path
 import click
 
 from punchout import link_check
+from punchout.admin_screen import admin_screen
 from punchout.buyers import PROTOCOLS, USER_POLICIES, Buyer, Secret
+from punchout.cart import cart_field_names
 from punchout.cli_common import connector, fail, with_app
 from punchout.identity import IdentityError, ProcurementUser
 from punchout.keys import generate_secret, hash_secret
@@ -28,6 +30,7 @@ from punchout.printnow import (
     ServerError,
     UnexpectedResponse,
 )
+from punchout.profiles import DEFAULT_PROFILE, PROFILE_NAMES, get_profile
 from punchout.registry_file import RegistryChangeError, add_buyer, rotate_secret, set_enabled
 
 BUYER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -82,6 +85,15 @@ def buyers() -> None:
     help="Host the cart may be posted back to (repeat, or separate with commas).",
 )
 @click.option("--price-book", default="standard", show_default=True, help="Price list name.")
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILE_NAMES),
+    default=DEFAULT_PROFILE,
+    show_default=True,
+    help="The buyer's procurement system: its dialect (cart field, units, user fields, ...) "
+    "and the words `buyers show` uses for its admin screen. Any setting can be overridden "
+    "in the buyer's table.",
+)
 @with_app
 def buyers_add(
     buyer_id: str,
@@ -94,13 +106,18 @@ def buyers_add(
     user_policy: str,
     return_hosts: tuple[str, ...],
     price_book: str,
+    profile: str,
 ) -> None:
     """Register a buyer and generate its secrets (shown once; only their hashes are stored):
     the cXML shared secret and, for OCI, a separate OCI password."""
     c = connector()
     if not BUYER_ID.match(buyer_id):
         fail("The id must be 1-40 lower-case letters, digits or dashes, starting with one.")
-    chosen = _split(protocols) or _split((click.prompt("Protocols (cxml, oci or cxml,oci)"),))
+    system = get_profile(profile)
+    implied = [system.protocol] if system and profile != DEFAULT_PROFILE else []
+    chosen = (
+        _split(protocols) or implied or _split((click.prompt("Protocols (cxml, oci or cxml,oci)"),))
+    )
     if not chosen or any(p not in PROTOCOLS for p in chosen):
         fail("Protocols must be cxml, oci or both.")
     if "cxml" in chosen:
@@ -129,6 +146,7 @@ def buyers_add(
             secret_hash=hash_secret(secret) if secret else "",
             oci_username=oci_username if "oci" in chosen else "",
             oci_secret_hash=hash_secret(oci_password) if oci_password else "",
+            profile=profile if profile != DEFAULT_PROFILE else "",
         )
     except RegistryChangeError as exc:
         fail(f"Nothing was written: {exc}")
@@ -180,10 +198,13 @@ def _print_setup(buyer: Buyer) -> None:
     click.secho(f"{buyer.name} ({buyer.id})", bold=True)
     click.echo(
         f"  {'enabled' if buyer.enabled else 'DISABLED'}; storefront {buyer.storefront_id}; "
-        f"user policy {buyer.user_policy}; price list {buyer.price_book}; "
+        f"profile {buyer.profile}; user policy {buyer.user_policy}; "
+        f"price list {buyer.price_book}; "
         f"operations {', '.join(buyer.operations)}"
     )
     click.echo(f"  Carts may return to: {', '.join(buyer.return_hosts) or '(no host yet!)'}")
+    _print_admin_screen(buyer, secret_hint, _secrets_hint(buyer.oci_secrets, now))
+    click.secho("  Details", bold=True)
     if "cxml" in buyer.protocols:
         click.secho("  cXML (Ariba, Coupa, Jaggaer, Oracle)", bold=True)
         click.echo(f"    Punch-out URL (PunchOutSetupRequest): {c.url('/cxml')}")
@@ -194,7 +215,7 @@ def _print_setup(buyer: Buyer) -> None:
         domain, identity = buyer.credentials[0] if buyer.credentials else ("?", "?")
         click.echo(f"    Sender: domain {domain}, identity {identity}, SharedSecret: the secret")
         click.echo(f"            given at `buyers add` or `buyers rotate-secret` ({secret_hint})")
-        click.echo(f"    Cart field: {buyer.cart_field}")
+        click.echo(f"    Cart field: {cart_field_names(buyer)}")
     if "oci" in buyer.protocols:
         click.secho("  SAP OCI", bold=True)
         click.echo(f"    Catalog URL: {c.url('/oci/' + buyer.id)}  (POST; GET also works)")
@@ -215,6 +236,23 @@ def _secrets_hint(secrets: tuple[Secret, ...], now: datetime) -> str:
     return f"{len(active)} secret(s) work now" + (
         f"; the older one stops at {min(ending):%Y-%m-%d %H:%M %Z}" if ending else ""
     )
+
+
+def _print_admin_screen(buyer: Buyer, secret_hint: str, oci_hint: str) -> None:
+    """The fields of the buyer's system's admin screen, in its own words, with their values."""
+    c = connector()
+    screen = admin_screen(
+        buyer,
+        cxml_url=c.url("/cxml"),
+        oci_url=c.url("/oci/" + buyer.id),
+        supplier=(c.settings.supplier_domain, c.settings.supplier_identity),
+        secret=f"the secret given at `buyers add` ({secret_hint})",
+        oci_password=f"the OCI password given at `buyers add` ({oci_hint})",
+    )
+    click.secho(f"  {screen.title}: in {screen.where}, enter", bold=True)
+    width = max((len(label) for label, _ in screen.rows), default=0)
+    for label, value in screen.rows:
+        click.echo(f"    {label + ':':<{width + 1}} {value}")
 
 
 @buyers.command("rotate-secret")

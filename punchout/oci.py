@@ -71,19 +71,62 @@ class Callup:
     quantity: str
     search: str
     params: dict[str, str] = field(repr=False)
+    #: (PRODUCTID, QUANTITY) of each item a VALIDATE or DETAIL asks about, in index order.
+    products: tuple[tuple[str, str], ...] = ()
 
     def value(self, name: str) -> str:
         return self.params.get(name.lower(), "")
 
 
 def fold(params: Sequence[tuple[str, str]]) -> dict[str, str]:
-    """Parameters by lower-cased name; the first non-empty value of a name wins."""
+    """Parameters by lower-cased name; the first non-empty value of a name wins.
+
+    A field sent with an index, as SAP sends several items (``PRODUCTID[1]``), is kept under
+    its indexed name and also read as the plain name when no plain field says it: the plain
+    name takes the lowest index's value."""
     folded: dict[str, str] = {}
     for name, value in params:
         key = name.strip().lower()
         if key and (key not in folded or not folded[key]):
             folded[key] = value
+    for (base, _index), value in sorted(_indexed(folded).items()):
+        if not folded.get(base):
+            folded[base] = value
     return folded
+
+
+def _indexed(folded: Mapping[str, str]) -> dict[tuple[str, int], str]:
+    """The fields sent as ``NAME[n]`` (n from 1 to :data:`MAX_NEW_ITEMS`), by (name, n)."""
+    found = {}
+    for key, value in folded.items():
+        base, bracket, rest = key.partition("[")
+        index = rest.removesuffix("]")
+        if (
+            bracket
+            and base
+            and rest.endswith("]")
+            and index.isascii()
+            and index.isdigit()
+            and len(index) <= 6
+            and 1 <= int(index) <= MAX_NEW_ITEMS
+        ):
+            found[(base, int(index))] = value
+    return found
+
+
+def products(folded: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """(PRODUCTID, QUANTITY) of each item asked about: indexed items, or the plain pair."""
+    items: dict[int, dict[str, str]] = {}
+    for (base, index), value in _indexed(folded).items():
+        if base in ("productid", "quantity"):
+            items.setdefault(index, {})[base] = value.strip()
+    if items:
+        return tuple(
+            (item.get("productid", ""), item.get("quantity", ""))
+            for _, item in sorted(items.items())
+        )
+    product = folded.get("productid", "").strip()
+    return ((product, folded.get("quantity", "").strip()),) if product else ()
 
 
 def read_callup(
@@ -111,6 +154,7 @@ def read_callup(
         quantity=folded.get("quantity", "").strip(),
         search=folded.get("searchstring", "").strip(),
         params=folded,
+        products=products(folded),
     )
 
 

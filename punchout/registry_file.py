@@ -84,8 +84,11 @@ def add_buyer(
     oci_username: str = "",
     oci_secret_hash: str = "",
     extra: dict[str, Any] | None = None,
+    profile: str = "",
 ) -> None:
-    """Add a buyer's table (refused if the id exists or the result does not validate)."""
+    """Add a buyer's table (refused if the id exists or the result does not validate).
+
+    ``profile`` names the buyer's dialect profile, whose defaults the table starts from."""
     document = _load(path)
     if "buyers" not in document:
         document.add("buyers", tomlkit.table(is_super_table=True))
@@ -95,6 +98,8 @@ def add_buyer(
     table = tomlkit.table()
     table.add(tomlkit.comment(f"Added {datetime.now().astimezone():%Y-%m-%d %H:%M %z}"))
     table.add("name", name)
+    if profile:
+        table.add("profile", profile)
     table.add("enabled", True)
     table.add("protocols", list(protocols))
     table.add("storefront_id", storefront_id)

@@ -1,4 +1,4 @@
-"""Punch-out sessions, one-time StartPage tokens and the setup replay cache, all in Redis.
+"""Punch-out sessions, one-time StartPage tokens and re-sent setups, all in Redis.
 
 A punch-out session is keyed on a random id of the connector's own, never on the buyer's
 BuyerCookie, which is not unique for some buyers (QUIRKS B13) and must only be echoed. Its TTL
@@ -26,8 +26,11 @@ from punchout.store import Store
 
 log = logging.getLogger(__name__)
 
-#: How long a replayed setup request keeps getting the same answer (seconds).
-REPLAY_TTL = 24 * 3600
+#: How long an identical re-sent setup reopens the session of the first (seconds). A
+#: PunchOutSetupRequest changes nothing a repeat could duplicate, so a repeat is never
+#: refused: inside this window it reopens the same session with a fresh one-time link,
+#: after it (or with another body under the same payloadID) it is a new punch-out.
+SETUP_RESEND_TTL = 300
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ def _digest(token: str) -> str:
 
 
 class SessionStore:
-    """Sessions, start tokens and replayed setups, through the one :class:`Store`."""
+    """Sessions, start tokens and re-sent setups, through the one :class:`Store`."""
 
     def __init__(
         self, store: Store, *, session_ttl: int, start_token_ttl: int, encryptor: Encryptor
@@ -147,28 +150,35 @@ class SessionStore:
         value = self.store.take(self.store.key("start", _digest(token)))
         return value if isinstance(value, str) else None
 
-    def remember_setup(self, buyer_id: str, payload_id: str, body: bytes, answer: bytes) -> None:
-        """Keep a setup answer so a replay of the same document gets the same answer."""
-        record = {"body": hashlib.sha256(body).hexdigest(), "answer": answer.decode("utf-8")}
-        self.store.put(self.store.key("replay", buyer_id, payload_id), record, REPLAY_TTL)
+    def remember_setup(self, buyer_id: str, payload_id: str, body: bytes, session_id: str) -> None:
+        """Note the session a setup opened, so an identical re-send can reopen it."""
+        record = {"body": hashlib.sha256(body).hexdigest(), "session": session_id}
+        self.store.put(self.store.key("resend", buyer_id, payload_id), record, SETUP_RESEND_TTL)
 
-    def replayed_setup(self, buyer_id: str, payload_id: str, body: bytes) -> Replay:
-        """What became of an earlier setup with this payloadID from this buyer, if any."""
-        record = self.store.get(self.store.key("replay", buyer_id, payload_id))
-        if record is None:
-            return Replay(seen=False)
-        same = secrets.compare_digest(record["body"], hashlib.sha256(body).hexdigest())
-        return Replay(seen=True, answer=str(record["answer"]).encode("utf-8") if same else None)
+    def resent_setup(self, buyer_id: str, payload_id: str, body: bytes) -> Resend:
+        """What an earlier setup with this payloadID from this buyer became, if recent."""
+        record = self.store.get(self.store.key("resend", buyer_id, payload_id))
+        if not isinstance(record, dict):
+            return Resend(seen=False)
+        same = secrets.compare_digest(str(record["body"]), hashlib.sha256(body).hexdigest())
+        return Resend(seen=True, session_id=str(record["session"]) if same else None)
+
+    def reissue_start_token(self, session_id: str) -> str | None:
+        """A fresh one-time start token for a session that is still open; None if it ended."""
+        if self.load(session_id) is None:
+            return None
+        token = secrets.token_urlsafe(32)
+        self.store.put(self.store.key("start", _digest(token)), session_id, self.start_token_ttl)
+        return token
 
 
 @dataclass(frozen=True)
-class Replay:
-    """A setup's payloadID seen before: ``answer`` is set only when the body is identical."""
+class Resend:
+    """A setup's payloadID seen recently: ``session_id`` is set only for an identical body."""
 
     seen: bool
-    answer: bytes | None = None
+    session_id: str | None = None
 
     @property
-    def conflict(self) -> bool:
-        """Same payloadID, different body: the buyer reused an id (answered 409)."""
-        return self.seen and self.answer is None
+    def same_document(self) -> bool:
+        return self.session_id is not None

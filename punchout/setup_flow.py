@@ -65,8 +65,8 @@ class SetupIntent:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def start_punchout(c: Connector, buyer: Buyer, intent: SetupIntent) -> str:
-    """Open a punch-out session; return its one-time StartPage URL."""
+def start_punchout(c: Connector, buyer: Buyer, intent: SetupIntent, *, session_id: str = "") -> str:
+    """Open a punch-out session (``session_id``, or a new id); return its StartPage URL."""
     if intent.operation not in buyer.operations:
         raise SetupRefused(
             403,
@@ -95,7 +95,7 @@ def start_punchout(c: Connector, buyer: Buyer, intent: SetupIntent) -> str:
             f"buyer {buyer.id}: PrintNow failed during setup: {exc}",
         ) from exc
     session = PunchoutSession(
-        id=new_session_id(),
+        id=session_id or new_session_id(),
         buyer_id=buyer.id,
         protocol=intent.protocol,
         operation=intent.operation,
@@ -125,6 +125,15 @@ def start_punchout(c: Connector, buyer: Buyer, intent: SetupIntent) -> str:
         login.user_id,
         " (temporary)" if login.is_temp else "",
     )
+    return c.url(f"/start/{token}")
+
+
+def reopen_punchout(c: Connector, buyer: Buyer, session_id: str) -> str | None:
+    """A fresh one-time StartPage URL for a session still open; None when it has ended."""
+    token = c.sessions.reissue_start_token(session_id)
+    if token is None:
+        return None
+    log.info("buyer %s: session %s reopened with a new StartPage", buyer.id, session_id[:8])
     return c.url(f"/start/{token}")
 
 

@@ -115,6 +115,8 @@ class ReturnedCart:
     field_name: str
     document: bytes
     root: Any = None
+    #: Every cart field of the form, in order.
+    field_names: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self.root = etree.fromstring(
@@ -239,18 +241,53 @@ class Browser:
         return form.get("action"), form.get("target"), fields, charset
 
     def returned_cart(self) -> ReturnedCart:
-        """The auto-submitting form the connector answered with, decoded."""
+        """The auto-submitting form the connector answered with, decoded.
+
+        Field names are compared exactly, as buyers' systems compare them. With both fields
+        in the form (transport ``both``) the two must carry the same document."""
         assert self.last is not None
         page = lxml_html.fromstring(self.last.text)
         (form,) = page.xpath("//form[@id='cart-form']")
-        (field_input,) = form.xpath(".//input[@type='hidden']")
-        name, value = field_input.get("name"), field_input.get("value")
-        if name == "cXML-base64":
-            document = base64.b64decode(value)
-        else:
-            assert re.fullmatch(r"[\x20-\x7e\s]*", value), "cXML-urlencoded must be ASCII"
-            document = value.encode("ascii")
-        return ReturnedCart(form.get("action"), form.get("target"), name, document)
+        fields = [(i.get("name"), i.get("value")) for i in form.xpath(".//input[@type='hidden']")]
+        documents = []
+        for name, value in fields:
+            assert name in ("cxml-base64", "cxml-urlencoded"), name
+            if name == "cxml-base64":
+                documents.append(base64.b64decode(value))
+            else:
+                assert re.fullmatch(r"[\x20-\x7e\s]*", value), "cxml-urlencoded must be ASCII"
+                documents.append(value.encode("ascii"))
+        carts = [
+            ReturnedCart(form.get("action"), form.get("target"), name, document)
+            for (name, _), document in zip(fields, documents, strict=True)
+        ]
+        for other in carts[1:]:
+            assert etree.tostring(other.root, method="c14n") == etree.tostring(
+                carts[0].root, method="c14n"
+            )
+        carts[0].field_names = tuple(name for name, _ in fields)
+        return carts[0]
+
+
+_NEW_ITEM = re.compile(r"NEW_ITEM-([A-Z_0-9]+)\[(\d+)\]|NEW_ITEM-LONGTEXT_(\d+):132\[\]")
+
+
+def new_items(fields: list[tuple[str, str]]) -> list[dict[str, str]]:
+    """The items of an OCI NEW_ITEM form as SAP reads it, from every field in form order.
+
+    Written apart from the connector's reader; a field name sent twice is an error, since
+    SAP would keep one of the two values."""
+    names = [name for name, _ in fields]
+    assert len(names) == len(set(names)), f"fields sent twice: {names}"
+    items: dict[int, dict[str, str]] = {}
+    for name, value in fields:
+        match = _NEW_ITEM.fullmatch(name)
+        if match and match.group(1):
+            items.setdefault(int(match.group(2)), {})[match.group(1)] = value
+        elif match:
+            items.setdefault(int(match.group(3)), {})["LONGTEXT"] = value
+    assert sorted(items) == list(range(1, len(items) + 1)), sorted(items)
+    return [items[n] for n in sorted(items)]
 
 
 def order_request(

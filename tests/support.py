@@ -105,7 +105,6 @@ def buyers_toml(
         "storefront_id": 1,
         "user_policy": "per_user",
         "price_book": "standard",
-        "cart_field": "cXML-base64",
         "return_hosts": ["buyer.example", "127.0.0.1"],
         "operations": ["create", "edit", "inspect"],
     }
@@ -135,4 +134,6 @@ def _toml(value: Any) -> str:
         return str(value)
     if isinstance(value, list):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_toml(k)} = {_toml(v)}" for k, v in value.items()) + " }"
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'

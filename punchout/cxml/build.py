@@ -52,7 +52,9 @@ def payload_id() -> str:
 
 
 def timestamp(moment: datetime | None = None) -> str:
-    """Local time with a numeric offset, never ``Z``."""
+    """Local time (or ``moment`` in its own zone) with a numeric offset, never ``Z``."""
+    if moment is not None and moment.tzinfo is not None:
+        return moment.isoformat(timespec="seconds")
     return (moment or datetime.now()).astimezone().isoformat(timespec="seconds")
 
 
@@ -66,9 +68,9 @@ def quantity(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _root() -> etree._Element:
+def _root(moment: datetime | None = None) -> etree._Element:
     return etree.Element(
-        "cXML", {"payloadID": payload_id(), "timestamp": timestamp(), XML_LANG: LANG}
+        "cXML", {"payloadID": payload_id(), "timestamp": timestamp(moment), XML_LANG: LANG}
     )
 
 
@@ -170,9 +172,12 @@ def punchout_order_message(
     items: Sequence[CartItem],
     total: Decimal,
     currency: str,
+    moment: datetime | None = None,
 ) -> bytes:
-    """The cart as a PunchOutOrderMessage (no SharedSecret: it goes through the browser)."""
-    root = _root()
+    """The cart as a PunchOutOrderMessage (no SharedSecret: it goes through the browser).
+
+    ``moment`` (zone-aware) sets the timestamp's zone; by default it is local time."""
+    root = _root(moment)
     header = _sub(root, "Header")
     _party(header, "From", from_credentials)
     _party(header, "To", to_credentials)

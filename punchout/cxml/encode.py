@@ -15,7 +15,11 @@ from lxml import etree
 
 from punchout.cxml.build import DOCTYPE
 
-FIELDS = ("cxml-base64", "cxml-urlencoded")
+#: The field names as every receiver reads them (the names are case-insensitive in the
+#: User's Guide, but buyers' systems and their tools compare them exactly).
+BASE64_FIELD = "cxml-base64"
+URLENCODED_FIELD = "cxml-urlencoded"
+FIELDS = (BASE64_FIELD, URLENCODED_FIELD)
 
 
 def cxml_base64(document: bytes) -> str:

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 
 from punchout import oci
 from punchout.buyers import Buyer, approved_return_url
-from punchout.cart import Cart, CartLine, cart_field, order_message
+from punchout.cart import Cart, CartLine, cart_fields, order_message
 from punchout.connector import Connector
 from punchout.sessions import PunchoutSession
 from punchout.web.context import page
@@ -49,8 +49,8 @@ def deliver(c: Connector, session: PunchoutSession, buyer: Buyer, cart: Cart | N
         )
     currency = cart.currency if cart else c.pricebook.currency(buyer.price_book)
     document = order_message(session, buyer, cart, currency)
-    name, value = cart_field(buyer, document)
-    return _form_page(return_url, session.return_target or "_self", [(name, value)], "utf-8", cart)
+    fields = cart_fields(buyer, document)
+    return _form_page(return_url, session.return_target or "_self", fields, "utf-8", cart)
 
 
 def oci_item(line: CartLine, pipo_user_id: int) -> oci.OciItem:

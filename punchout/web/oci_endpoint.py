@@ -129,7 +129,7 @@ def _user(buyer: Buyer, callup: oci.Callup) -> ProcurementUser | None:
             key = value.lower() if "@" in value else value
             email = value.lower() if "@" in value else ""
             return ProcurementUser(key=key, email=email)
-    if buyer.user_policy != "per_user":
+    if buyer.user_policy != "per_user" or buyer.dialect.no_user == "shared":
         return ProcurementUser(key=ANONYMOUS_USER)
     return None
 
@@ -174,22 +174,42 @@ def _resolve_product(buyer: Buyer, product_id: str) -> tuple[str, str]:
 
 
 def _validate(buyer: Buyer, callup: oci.Callup) -> Response:
+    """Price each item asked about (plain PRODUCTID/QUANTITY, or indexed ``[n]`` fields)."""
+    if not callup.products:
+        return page(
+            "Nothing to validate",
+            "FUNCTION=VALIDATE needs a PRODUCTID (or PRODUCTID[1], PRODUCTID[2], ...).",
+            status=400,
+        )
+    items = []
+    for n, (product_id, quantity_text) in enumerate(callup.products, start=1):
+        item = _validated_item(buyer, n, product_id, quantity_text)
+        if isinstance(item, Response):
+            return item
+        items.append(item)
+    fields = oci.new_item_fields(items, buyer.oci.cust_fields)
+    return oci_form(callup.hook_url, callup.target, fields, callup.charset)
+
+
+def _validated_item(
+    buyer: Buyer, n: int, product_id: str, quantity_text: str
+) -> oci.OciItem | Response:
     c = connector()
-    template, product = _resolve_product(buyer, callup.product_id)
+    template, product = _resolve_product(buyer, product_id)
     try:
-        quantity = parse_quantity(callup.quantity or "1", field="QUANTITY")
+        quantity = parse_quantity(quantity_text or "1", field=f"QUANTITY of item {n}")
     except BadNumber as exc:
         log.info("buyer %s: OCI VALIDATE refused: %s", buyer.id, exc)
         return page("This quantity cannot be validated", f"{exc}.", status=400)
     try:
         line = c.pricebook.price(buyer.price_book, template, quantity)
     except Unpriced as exc:
-        log.info("buyer %s: OCI VALIDATE of %r refused: %s", buyer.id, callup.product_id, exc)
-        return page("This product cannot be validated", f"{str(exc).capitalize()}.", status=422)
-    item = oci.OciItem(
+        log.info("buyer %s: OCI VALIDATE of %r refused: %s", buyer.id, product_id, exc)
+        return page("This product cannot be validated", f"Item {n}: {exc}.", status=422)
+    return oci.OciItem(
         description=line.description,
         quantity=quantity,
-        unit=line.unit_of_measure,
+        unit=buyer.dialect.unit(line.unit_of_measure),
         price=line.unit_price,
         currency=line.currency,
         lead_time_days=line.lead_time_days,
@@ -198,8 +218,6 @@ def _validate(buyer: Buyer, callup: oci.Callup) -> Response:
         unspsc=line.unspsc,
         long_text=line.description,
     )
-    fields = oci.new_item_fields([item], buyer.oci.cust_fields)
-    return oci_form(callup.hook_url, callup.target, fields, callup.charset)
 
 
 def _search(buyer: Buyer, callup: oci.Callup) -> Response:
@@ -208,17 +226,17 @@ def _search(buyer: Buyer, callup: oci.Callup) -> Response:
         hits = c.pricebook.search(buyer.price_book, callup.search)
     except Unpriced:
         hits = []
-    items = [_catalog_item(i, c.pricebook.currency(buyer.price_book)) for i in hits]
+    items = [_catalog_item(buyer, i, c.pricebook.currency(buyer.price_book)) for i in hits]
     fields = oci.new_item_fields(items, buyer.oci.cust_fields)
     return oci_form(callup.hook_url, callup.target, fields, callup.charset)
 
 
-def _catalog_item(item: PriceItem, currency: str) -> oci.OciItem:
+def _catalog_item(buyer: Buyer, item: PriceItem, currency: str) -> oci.OciItem:
     minimum, price = item.breaks[0]
     return oci.OciItem(
         description=item.description,
         quantity=max(minimum, Decimal(1)),
-        unit=item.unit_of_measure,
+        unit=buyer.dialect.unit(item.unit_of_measure),
         price=price,
         currency=currency,
         lead_time_days=item.lead_time_days,

@@ -98,6 +98,7 @@ def test_every_problem_is_reported_together() -> None:
                         "storefront_id": "one",
                         "user_policy": "everyone",
                         "cart_field": "cXML-hex",
+                        "cart_transport": "hex",
                         "secrets": [{"hash": "plaintext"}],
                         "operations": ["edit"],
                         "identity_chain": ["header:X"],
@@ -110,7 +111,7 @@ def test_every_problem_is_reported_together() -> None:
         "name",
         "storefront_id",
         "user_policy",
-        "cart_field",
+        "cart_transport",
         "scrypt hash",
         "no [[buyers.bad.credentials]]",
         "must include create",
@@ -171,3 +172,24 @@ def test_the_oci_password_is_a_credential_of_its_own() -> None:
     assert not authenticate(buyer, SECRET, NOW, kind="oci")
     assert not authenticate(buyer, "oci-pass-1", NOW)
     assert not authenticate(registry().get("acme"), SECRET, NOW, kind="oci")  # none set
+
+
+@pytest.mark.parametrize(
+    ("setting", "transport"),
+    [
+        ({}, "base64"),
+        ({"cart_transport": "both"}, "both"),
+        ({"cart_transport": "urlencoded"}, "urlencoded"),
+        ({"cart_field": "cXML-urlencoded"}, "urlencoded"),
+        ({"cart_field": "cxml-base64"}, "base64"),
+    ],
+)
+def test_cart_transport_and_the_older_cart_field(setting: dict[str, str], transport: str) -> None:
+    raw = {
+        "name": "T",
+        "storefront_id": 1,
+        "credentials": [{"domain": "NetworkID", "identity": "T1"}],
+        **setting,
+    }
+    registry = BuyerRegistry.from_dict({"buyers": {"t": raw}})
+    assert registry.buyers["t"].cart_transport == transport

@@ -45,6 +45,32 @@ def test_callup_names_are_case_insensitive_and_renamed_fields_read() -> None:
     assert read_callup([]).target == "_top"
 
 
+def test_indexed_fields_are_read_as_sap_sends_several_items() -> None:
+    callup = read_callup(
+        [
+            ("FUNCTION", "VALIDATE"),
+            ("PRODUCTID[2]", "P2"),
+            ("QUANTITY[2]", "5"),
+            ("productid[1]", " P1 "),
+            ("Quantity[1]", "3"),
+            ("HOOK_URL[1]", "https://h.example/x"),
+            ("SEARCHSTRING[]", "ignored: no index"),
+            ("PRODUCTID[0]", "not an item"),
+            ("PRODUCTID[1001]", "beyond the last item"),
+        ]
+    )
+    assert callup.products == (("P1", "3"), ("P2", "5"))
+    assert (callup.product_id, callup.quantity, callup.hook_url) == (
+        "P1",
+        "3",
+        "https://h.example/x",
+    )
+    plain = read_callup([("PRODUCTID", "P9"), ("QUANTITY", "2")])
+    assert plain.products == (("P9", "2"),)
+    assert read_callup([("PRODUCTID", "P9"), ("PRODUCTID[1]", "P1")]).product_id == "P9"
+    assert read_callup([("FUNCTION", "VALIDATE")]).products == ()
+
+
 def test_hook_query_parameters_become_hidden_inputs() -> None:
     assert hook_form("https://srm.example/hook?sap-client=100&a=&b=2#frag") == (
         "https://srm.example/hook",

@@ -1,4 +1,4 @@
-"""Sessions, one-time start tokens and the replay cache, against a real Redis."""
+"""Sessions, one-time start tokens and re-sent setups, against a real Redis."""
 
 from __future__ import annotations
 
@@ -84,11 +84,25 @@ def test_start_token_redeemed_once_under_concurrency(store: Store) -> None:
     assert results.count(None) == 19
 
 
-def test_replay_same_body_same_answer_other_body_conflict(store: Store) -> None:
+def test_resent_setup_same_body_same_session_other_body_new(store: Store) -> None:
     sessions = SessionStore(store, session_ttl=100, start_token_ttl=10, encryptor=BOX)
-    assert not sessions.replayed_setup("acme", "p-1", b"<cXML/>").seen
-    sessions.remember_setup("acme", "p-1", b"<cXML/>", b"<answer/>")
-    replay = sessions.replayed_setup("acme", "p-1", b"<cXML/>")
-    assert replay.answer == b"<answer/>" and not replay.conflict
-    assert sessions.replayed_setup("acme", "p-1", b"<cXML x='1'/>").conflict
-    assert not sessions.replayed_setup("other-buyer", "p-1", b"<cXML/>").seen
+    assert not sessions.resent_setup("acme", "p-1", b"<cXML/>").seen
+    sessions.remember_setup("acme", "p-1", b"<cXML/>", "session-1")
+    resend = sessions.resent_setup("acme", "p-1", b"<cXML/>")
+    assert resend.session_id == "session-1" and resend.same_document
+    other = sessions.resent_setup("acme", "p-1", b"<cXML x='1'/>")
+    assert other.seen and not other.same_document
+    assert not sessions.resent_setup("other-buyer", "p-1", b"<cXML/>").seen
+
+
+def test_a_reissued_start_token_opens_the_session_once(store: Store) -> None:
+    sessions = SessionStore(store, session_ttl=100, start_token_ttl=10, encryptor=BOX)
+    assert sessions.reissue_start_token("no-such-session") is None
+    first = sessions.open(make_session(id="session-r"))
+    assert sessions.redeem_start_token(first) == "session-r"
+    again = sessions.reissue_start_token("session-r")
+    assert again is not None and again != first
+    assert sessions.redeem_start_token(again) == "session-r"
+    assert sessions.redeem_start_token(again) is None
+    sessions.end("session-r")
+    assert sessions.reissue_start_token("session-r") is None

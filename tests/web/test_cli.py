@@ -14,6 +14,7 @@ from click.testing import Result
 
 from punchout.buyers import BuyerRegistry, authenticate
 from punchout.keys import derive_username
+from punchout.profiles import get_profile
 from tests.buyer_side import Browser, BuyerIdentity, setup_request, start_url_of, status_of
 from tests.support import BUYER_SECRET, LiveSandbox
 from tests.web.conftest import LiveConnector
@@ -284,3 +285,39 @@ def test_the_oci_password_rotates_on_its_own(connector: LiveConnector) -> None:
     assert authenticate(buyer, new, later, kind="oci")
     assert authenticate(buyer, BUYER_SECRET, later)  # the cXML secret is untouched
     assert not authenticate(buyer, new, later)
+
+
+def test_add_with_a_profile_and_show_in_the_systems_own_words(connector: LiveConnector) -> None:
+    added = run(connector, "buyers", "add", "--id", "umbrella", "--name", "Umbrella",
+                "--profile", "coupa", "--domain", "DUNS", "--identity", "UMB-1",
+                "--storefront", "1", "--return-host", "umbrella.coupahost.com")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    buyer = BuyerRegistry.load(connector.buyers_file).get("umbrella")
+    assert buyer is not None and buyer.profile == "coupa" and buyer.protocols == ("cxml",)
+    table = tomllib.loads(connector.buyers_file.read_text())["buyers"]["umbrella"]
+    assert table["profile"] == "coupa" and "unit_map" not in table  # defaults stay in the profile
+    shown = run(connector, "buyers", "show", "umbrella").output
+    for label, value in (
+        ("PunchOut URL:", f"{connector.url}/cxml"),
+        ("Domain:", "DUNS"),
+        ("Identity:", "UMB-1"),
+        ("Shared Secret:", "the secret given at `buyers add`"),
+        ("PO URL:", f"{connector.url}/cxml"),
+        ("Our Domain / Our Identity:", "DUNS / UMB-1"),
+        ("Supplier Domain / Supplier Identity:", "NetworkID / AN-PRINTSHOP-DEMO"),
+    ):
+        assert re.search(rf"^\s+{re.escape(label)}\s+{re.escape(value)}", shown, re.M), shown
+    assert "Coupa: in Coupa: Setup > Punchout Sites" in shown
+
+    sap = run(connector, "buyers", "add", "--id", "initrode", "--name", "Initrode",
+              "--profile", "sap-srm", "--oci-username", "INITRODE", "--storefront", "1",
+              "--return-host", "srm.initrode.example")  # fmt: skip
+    assert sap.exit_code == 0, sap.output
+    shown = run(connector, "buyers", "show", "initrode").output
+    assert re.search(rf"Call structure: URL \(Type: URL\):\s+{connector.url}/oci/initrode", shown)
+    assert re.search(r"USERNAME \(Type: Fixed Value\):\s+INITRODE", shown)
+    assert re.search(r"HOOK_URL \(Type: Return URL\):", shown)
+    # OCI has a credential of its own: the admin screen never points at the cXML secret.
+    assert re.search(r"PASSWORD \(Type: Fixed Value\):\s+the OCI password given", shown)
+    ariba = get_profile("ariba")
+    assert ariba is not None and ariba.admin[0].label == "Supplier Setup URL"

@@ -7,7 +7,7 @@ import logging
 import pytest
 import requests
 
-from tests.buyer_side import BuyerIdentity, setup_request, start_url_of, status_of
+from tests.buyer_side import Browser, BuyerIdentity, setup_request, start_url_of, status_of
 from tests.support import BUYER_SECRET, SHARED_CXML
 from tests.web.conftest import LiveConnector
 
@@ -126,15 +126,35 @@ def test_unsupported_request_is_501(connector: LiveConnector) -> None:
     assert code == 501 and "StatusUpdateRequest" in text
 
 
-def test_a_retried_setup_gets_the_same_answer_and_a_reused_id_409(
+def test_a_resent_setup_reopens_its_session_with_a_fresh_start_page(
     connector: LiveConnector,
 ) -> None:
     body = setup_request(BUYER, payload_id="retry-1")
-    first = connector.post_cxml(body)
-    second = connector.post_cxml(body)
-    assert start_url_of(first.content) == start_url_of(second.content)
-    other = connector.post_cxml(setup_request(BUYER, payload_id="retry-1", cookie="other"))
-    assert status_of(other.content)[0] == 409
+    first = start_url_of(connector.post_cxml(body).content)
+    opened = Browser()
+    assert opened.get(first).status_code == 200  # the first StartPage is used up
+    second = start_url_of(connector.post_cxml(body).content)
+    assert second != first
+    again = Browser()
+    assert again.get(second).status_code == 200
+    assert again.storefront_return_url() == opened.storefront_return_url()  # same session
+    assert Browser().get(first).status_code == 410
+
+
+def test_setups_reusing_a_payload_id_each_get_a_start_page_that_opens(
+    connector: LiveConnector,
+) -> None:
+    # Jaggaer sends the payloadID "irrelevant" on every setup; test tools a fixed one.
+    browsers = []
+    for cookie in ("first", "second", "third"):
+        body = setup_request(BUYER, payload_id="irrelevant", cookie=cookie)
+        response = connector.post_cxml(body)
+        assert status_of(response.content)[0] == 200
+        browser = Browser()
+        assert browser.get(start_url_of(response.content)).status_code == 200
+        browsers.append(browser)
+    sessions = {browser.storefront_return_url() for browser in browsers}
+    assert len(sessions) == 3  # each a punch-out of its own
 
 
 def test_printnow_down_during_setup_is_503_and_retryable(connector: LiveConnector) -> None:

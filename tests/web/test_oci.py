@@ -10,7 +10,14 @@ from urllib.parse import urlencode
 import pytest
 
 from punchout.oci import LENGTHS, read_new_items
-from tests.buyer_side import Browser, BuyerIdentity, ReturnedCart, order_request, status_of
+from tests.buyer_side import (
+    Browser,
+    BuyerIdentity,
+    ReturnedCart,
+    new_items,
+    order_request,
+    status_of,
+)
 from tests.support import OCI_PASSWORD
 from tests.web.conftest import LiveConnector
 
@@ -167,6 +174,68 @@ def test_validate_detail_and_background_search(connector: LiveConnector) -> None
     )
     _, _, fields, _ = browser.returned_form()
     assert len(read_new_items(dict(fields))) == 3
+
+
+def test_indexed_fields_work_for_every_function(connector: LiveConnector) -> None:
+    # SAP sends several items as PRODUCTID[1], QUANTITY[1], PRODUCTID[2], ...
+    cart = returned(start(connector))
+    reference = cart["items"][0]["EXT_PRODUCT_ID"]
+    browser = Browser()
+    page = browser.post(
+        f"{connector.url}/oci/acme",
+        data=callup(
+            FUNCTION="VALIDATE",
+            **{"PRODUCTID[1]": reference, "QUANTITY[1]": "12"},
+            **{"PRODUCTID[2]": "BN-RU-850", "QUANTITY[2]": "1"},
+        ),
+    )
+    assert page.status_code == 200, page.text
+    _, _, fields, _ = browser.returned_form()
+    first, second = new_items(fields)  # every field once
+    assert (first["EXT_PRODUCT_ID"], first["QUANTITY"], first["PRICE"]) == (
+        reference,
+        "12",
+        "42.50",
+    )
+    assert (second["VENDORMAT"], second["QUANTITY"]) == ("BN-RU-850", "1")
+    check_oci_field_formats(first)
+    check_oci_field_formats(second)
+
+    unknown = Browser().post(
+        f"{connector.url}/oci/acme",
+        data=callup(FUNCTION="VALIDATE", **{"PRODUCTID[1]": "NOPE", "QUANTITY[1]": "1"}),
+    )
+    assert unknown.status_code == 422 and "NOPE" in unknown.text
+    empty = Browser().post(f"{connector.url}/oci/acme", data=callup(FUNCTION="VALIDATE"))
+    assert empty.status_code == 400 and "PRODUCTID" in empty.text
+
+    detail = Browser().get(
+        f"{connector.url}/oci/acme?"
+        + urlencode(callup(FUNCTION="DETAIL", **{"PRODUCTID[1]": reference}))
+    )
+    assert detail.status_code == 200 and "Business cards 85 x 55 mm" in detail.text
+
+    browser = Browser()
+    browser.post(
+        f"{connector.url}/oci/acme",
+        data=callup(FUNCTION="BACKGROUND_SEARCH", **{"SEARCHSTRING[1]": "banner"}),
+    )
+    _, _, fields, _ = browser.returned_form()
+    assert [i["VENDORMAT"] for i in new_items(fields)] == ["BN-RU-850"]
+
+
+def test_every_function_sends_the_buyers_unit_codes(connector: LiveConnector) -> None:
+    connector.set_buyer(unit_map={"BX": "BOX", "EA": "ST"})
+    for data, unit in (
+        (callup(FUNCTION="VALIDATE", **{"PRODUCTID[1]": "BC-STD-85x55"}), "BOX"),
+        (callup(FUNCTION="BACKGROUND_SEARCH", SEARCHSTRING="banner"), "ST"),  # sold as EA
+    ):
+        browser = Browser()
+        browser.post(f"{connector.url}/oci/acme", data=data)
+        _, _, fields, _ = browser.returned_form()
+        assert [i["UNIT"] for i in new_items(fields)] == [unit]
+    cart = returned(start(connector))
+    assert cart["items"][0]["UNIT"] == "BOX"
 
 
 @pytest.mark.parametrize(

@@ -46,7 +46,7 @@ def test_create_design_return_round_trip(connector: LiveConnector) -> None:
     assert browser.last.url.startswith(connector.sandbox.url + "/storefront/1?")
     design_and_return(browser, name_on_card="Jürgen Müller")
     cart = browser.returned_cart()
-    assert (cart.action, cart.field_name) == (RETURN, "cXML-base64")
+    assert (cart.action, cart.field_names) == (RETURN, ("cxml-base64",))
     assert cart.buyer_cookie == "cookie & <1>"
     (item,) = cart.items
     assert item["part"] == "BC-STD-85x55"
@@ -139,13 +139,35 @@ def test_cancel_returns_an_empty_cart(connector: LiveConnector) -> None:
 
 
 def test_urlencoded_cart_field_is_pure_ascii(connector: LiveConnector) -> None:
-    connector.set_buyer(cart_field="cXML-urlencoded")
+    connector.set_buyer(cart_transport="urlencoded")
     browser, _ = punch_out(connector)
     design_and_return(browser, name_on_card="Zoë Ångström")
     cart = browser.returned_cart()
-    assert cart.field_name == "cXML-urlencoded"
+    assert cart.field_names == ("cxml-urlencoded",)
     assert cart.document.isascii()
     assert cart.items[0]["part"] == "BC-STD-85x55"
+
+
+def test_transport_both_posts_both_lower_case_fields(connector: LiveConnector) -> None:
+    connector.set_buyer(cart_transport="both")
+    browser, _ = punch_out(connector)
+    design_and_return(browser, name_on_card="Zoë Ångström")
+    cart = browser.returned_cart()  # checks that the two fields carry the same document
+    assert cart.field_names == ("cxml-base64", "cxml-urlencoded")
+    assert cart.items[0]["part"] == "BC-STD-85x55"
+
+
+@pytest.mark.parametrize(
+    ("older", "fields"),
+    [("cXML-base64", ("cxml-base64",)), ("CXML-URLENCODED", ("cxml-urlencoded",))],
+)
+def test_the_older_cart_field_setting_is_read_in_any_case(
+    connector: LiveConnector, older: str, fields: tuple[str, ...]
+) -> None:
+    connector.set_buyer(cart_field=older)
+    browser, _ = punch_out(connector)
+    design_and_return(browser)
+    assert browser.returned_cart().field_names == fields
 
 
 @pytest.mark.parametrize("policy", ["shared", "guest"])
@@ -228,3 +250,25 @@ def test_session_cookie_works_inside_a_procurement_iframe(connector: LiveConnect
     cookie = first.headers["Set-Cookie"]
     for flag in ("Secure", "HttpOnly", "SameSite=None", "Partitioned"):
         assert flag in cookie
+
+
+@pytest.mark.parametrize(("no_user", "status"), [("refuse", 400), ("shared", 200)])
+def test_a_setup_that_names_no_user_follows_the_buyers_no_user_policy(
+    connector: LiveConnector, no_user: str, status: int
+) -> None:
+    connector.set_buyer(identity_chain=["extrinsic:UserEmail"], no_user=no_user)
+    response = connector.post_cxml(setup_request(BUYER, email=""))
+    code, text = status_of(response.content)
+    assert code == status, text
+    if code == 200:
+        assert Browser().get(start_url_of(response.content)).status_code == 200
+
+
+@pytest.mark.parametrize(("return_frame", "target"), [(True, "cart-frame"), (False, "_self")])
+def test_return_frame_is_honoured_only_where_the_buyer_uses_it(
+    connector: LiveConnector, return_frame: bool, target: str
+) -> None:
+    connector.set_buyer(return_frame=return_frame)
+    browser, _ = punch_out(connector, extrinsics={"ReturnFrame": "cart-frame"})
+    design_and_return(browser)
+    assert browser.returned_cart().target == target
