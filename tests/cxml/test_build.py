@@ -16,14 +16,14 @@ from punchout.cxml.encode import cxml_base64, cxml_urlencoded, decode_cart
 from punchout.cxml.parse import parse_xml
 from punchout.cxml.read import inner_xml, read_request
 from punchout.cxml.schemas import InvalidEmitted, load_schemas, validate_emitted
-from tests.support import SHARED_CXML
+from tests.support import CXML_DTD, FIXTURES
 
 OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
 
 
 @cache
 def dtd() -> etree.DTD:
-    return etree.DTD(str(SHARED_CXML / "dtd" / "1.2.071" / "cXML.dtd"))
+    return etree.DTD(str(CXML_DTD))
 
 
 def assert_valid(document: bytes) -> etree._Element:
@@ -109,7 +109,7 @@ def test_buyer_cookie_is_echoed_exactly(cookie: str) -> None:
 
 
 def test_cookie_read_from_a_setup_request_round_trips() -> None:
-    sample = SHARED_CXML / "samples/PunchOutSetupRequest/ariba-usersguide-1.1-edit.xml"
+    sample = FIXTURES / "setup-edit-escaped-cookie.xml"
     setup = read_request(parse_xml(sample.read_bytes(), max_bytes=100_000)).body
     document = order_message(cookie=setup.buyer_cookie)  # type: ignore[union-attr]
     root = parse_xml(document, max_bytes=100_000)

@@ -11,9 +11,7 @@ import pytest
 from punchout.cxml.model import OrderRequest, PunchOutSetupRequest
 from punchout.cxml.parse import parse_xml
 from punchout.cxml.read import InvalidRequest, parse_timestamp, read_request
-from tests.support import SHARED_CXML
-
-SAMPLES = SHARED_CXML / "samples"
+from tests.support import FIXTURES, corpus_samples, fixture_documents
 
 
 def read(body: bytes | str) -> object:
@@ -21,12 +19,10 @@ def read(body: bytes | str) -> object:
     return read_request(parse_xml(data, max_bytes=1_000_000))
 
 
-def samples(kind: str) -> list[Path]:
-    return sorted((SAMPLES / kind).glob("*.xml"))
-
-
-@pytest.mark.parametrize("path", samples("PunchOutSetupRequest"), ids=lambda p: p.name)
-def test_every_public_setup_request_sample_reads(path: Path) -> None:
+@pytest.mark.parametrize(
+    "path", fixture_documents("setup-") + corpus_samples("PunchOutSetupRequest")
+)
+def test_every_setup_request_reads(path: Path) -> None:
     request = read(path.read_bytes())
     assert request.kind == "PunchOutSetupRequest"  # type: ignore[attr-defined]
     setup = request.body  # type: ignore[attr-defined]
@@ -35,16 +31,82 @@ def test_every_public_setup_request_sample_reads(path: Path) -> None:
     assert request.header.from_credentials  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("path", samples("OrderRequest"), ids=lambda p: p.name)
-def test_every_public_order_request_sample_reads_or_names_its_flaw(path: Path) -> None:
-    try:
-        request = read(path.read_bytes())
-    except InvalidRequest as exc:  # the Coupa annotated sample lacks its <Request> wrapper
-        assert "Request" in str(exc)
-        return
+@pytest.mark.parametrize("path", fixture_documents("order-") + corpus_samples("OrderRequest"))
+def test_every_order_request_reads(path: Path) -> None:
+    # Every public OrderRequest is usable: none may be waved through as "unreadable".
+    request = read(path.read_bytes())
+    assert request.kind == "OrderRequest"  # type: ignore[attr-defined]
     order = request.body  # type: ignore[attr-defined]
     assert isinstance(order, OrderRequest)
     assert order.order_id and order.lines
+    assert all(line.quantity > 0 for line in order.lines)
+
+
+def test_the_project_order_fixture_reads_to_hand_written_values() -> None:
+    # Expected values written from the document itself (cXML User's Guide, OrderRequest):
+    # Total is the header's Money, lines keep their own quantity, price and unit.
+    request = read((FIXTURES / "order-request-two-lines.xml").read_bytes())
+    order = request.body  # type: ignore[attr-defined]
+    assert isinstance(order, OrderRequest)
+    assert request.payload_id == "fixture-order-1@buyer.example"  # type: ignore[attr-defined]
+    assert request.deployment_mode == "production"  # type: ignore[attr-defined]
+    assert (order.order_id, order.order_type, order.total, order.currency) == (
+        "PO-1001",
+        "new",
+        Decimal("119.00"),
+        "EUR",  # sent as "eur": currency codes are read in any case
+    )
+    assert order.order_date == datetime(2026, 1, 16, 6, 59, tzinfo=UTC)
+    assert [
+        (
+            line.line_number,
+            line.quantity,
+            line.supplier_part_id,
+            line.supplier_part_auxiliary_id,
+            line.unit_price,
+            line.currency,
+            line.unit_of_measure,
+            line.description,
+        )
+        for line in order.lines
+    ] == [
+        (1, Decimal(3), "BC-STD-85x55", "ref-line-1", Decimal("25.00"), "EUR", "BX",
+         "Business cards, 500"),
+        (2, Decimal(2), "FL-A5", "ref-line-2", Decimal("22.00"), "EUR", "EA",
+         "Flyers A5, 250"),
+    ]  # fmt: skip
+    # 3 x 25.00 + 2 x 22.00 = 119.00, the Total the buyer stated.
+    assert sum(line.quantity * line.unit_price for line in order.lines) == order.total
+
+
+def test_the_project_setup_fixtures_read_to_hand_written_values() -> None:
+    create = read((FIXTURES / "setup-create-ariba.xml").read_bytes())
+    setup = create.body  # type: ignore[attr-defined]
+    assert isinstance(setup, PunchOutSetupRequest)
+    assert (setup.operation, setup.buyer_cookie, setup.browser_form_post) == (
+        "create",
+        "fixture-cookie-1",
+        "https://buyer.example/punchout/return?session=7",
+    )
+    assert setup.extrinsics == {"UserEmail": "jurgen.muller@buyer.example", "UniqueName": "jmuller"}
+    assert (setup.contact_name, setup.contact_email) == (
+        "Jürgen Müller",
+        "jurgen.muller@buyer.example",
+    )
+    assert create.deployment_mode == "test"  # type: ignore[attr-defined]
+    header = create.header  # type: ignore[attr-defined]
+    assert [(c.domain, c.identity) for c in header.from_credentials] == [
+        ("NetworkID", "AN01000000001")
+    ]
+    assert header.sender_credentials[0].shared_secret == "fixture-secret"
+    edit = read((FIXTURES / "setup-edit-escaped-cookie.xml").read_bytes())
+    setup = edit.body  # type: ignore[attr-defined]
+    assert isinstance(setup, PunchOutSetupRequest)
+    assert setup.operation == "edit"
+    # The cookie's content as markup, whitespace and escapes kept (echoed byte for byte).
+    assert setup.buyer_cookie == "\n  cookie &amp; a&lt;b &gt; tail\n"
+    (item,) = setup.items
+    assert (item.line_number, item.quantity, item.supplier_part_id) == (1, 2, "BC-STD-85x55")
 
 
 @pytest.mark.parametrize(
@@ -154,5 +216,5 @@ def test_unusable_requests_say_what_is_wrong(body: str, words: str) -> None:
 
 
 def test_profile_request_is_recognised() -> None:
-    request = read((SAMPLES / "ProfileRequest" / "cxml-sdk-1.1.010.xml").read_bytes())
+    request = read((FIXTURES / "profile-request.xml").read_bytes())
     assert request.kind == "ProfileRequest"  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from tests.buyer_side import BuyerIdentity, setup_request, start_url_of, status_of
-from tests.support import BUYER_SECRET, SHARED_CXML
+from tests.support import BUYER_SECRET, corpus_samples, fixture_documents
 from tests.web.conftest import LiveConnector
 
 pytestmark = pytest.mark.sandbox
@@ -147,11 +147,9 @@ def test_printnow_down_during_setup_is_503_and_retryable(connector: LiveConnecto
 
 
 @pytest.mark.parametrize(
-    "path",
-    sorted((SHARED_CXML / "samples" / "PunchOutSetupRequest").glob("*.xml")),
-    ids=lambda p: p.name,
+    "path", fixture_documents("setup-") + corpus_samples("PunchOutSetupRequest")
 )
-def test_public_samples_are_answered_with_a_cxml_status(
+def test_unregistered_buyers_setups_are_answered_401(
     connector: LiveConnector, path: object
 ) -> None:
     response = connector.post_cxml(path.read_bytes())  # type: ignore[attr-defined]
