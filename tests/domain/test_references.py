@@ -37,3 +37,18 @@ def test_a_reference_is_bound_to_its_buyer_and_key() -> None:
         read_reference(KEY, "globex", reference)
     with pytest.raises(BadReference):
         read_reference(b"j" * 32, "acme", reference)
+
+
+def test_the_signature_covers_the_project_id() -> None:
+    # Same user, same signature, another project: the buyer must not be able to point a line
+    # at another design of the same user.
+    user, _, signature = make_reference(KEY, "acme", 7, 9).split("-")
+    for other in ("10", "19", "90", "0"):
+        with pytest.raises(BadReference):
+            read_reference(KEY, "acme", f"{user}-{other}-{signature}")
+
+
+def test_the_signature_covers_the_user_id() -> None:
+    _, project, signature = make_reference(KEY, "acme", 7, 9).split("-")
+    with pytest.raises(BadReference):
+        read_reference(KEY, "acme", f"70-{project}-{signature}")
