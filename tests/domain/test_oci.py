@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from punchout.oci import (
     OciItem,
     choose_charset,
@@ -12,6 +14,7 @@ from punchout.oci import (
     read_callup,
     read_new_items,
 )
+from tests.oci_form import new_items
 
 
 def test_callup_names_are_case_insensitive_and_renamed_fields_read() -> None:
@@ -78,8 +81,10 @@ def test_new_item_fields_round_trip_and_lengths() -> None:
     names = [n for n, _ in fields]
     assert "NEW_ITEM-DESCRIPTION[2]" in names and "NEW_ITEM-LONGTEXT_2:132[]" in names
     assert "NEW_ITEM-CUSTFIELD1[1]" in names and "NEW_ITEM-CUST_FIELD1[1]" not in names
-    first, second = read_new_items(dict(fields))
+    first, second = new_items(fields)
     assert first == second
+    # The simulator's reader (the product's) reads the same form the same way.
+    assert read_new_items(dict(fields)) == [first, second]
     assert len(first["DESCRIPTION"]) <= 40 and first["PRICE"] == "42.50"
 
 
@@ -91,3 +96,40 @@ def test_charset_is_kept_when_lossless_else_utf8() -> None:
     assert choose_charset("ISO-8859-1", [("a", "Łódź")]) == ("utf-8", [("a", "Łódź")])
     assert choose_charset("", [("a", "x")])[0] == "utf-8"
     assert choose_charset("no-such-charset", [("a", "x")])[0] == "utf-8"
+
+
+def test_each_item_field_is_sent_once_with_hand_written_values() -> None:
+    item = OciItem(
+        description="Business cards",
+        quantity=Decimal("12"),
+        unit="BX",
+        price=Decimal("42.5"),
+        currency="USD",
+        lead_time_days=5,
+        vendormat="BC-STD-85x55",
+        ext_product_id="7-9-0123456789abcdef",
+        unspsc="82121500",
+        long_text="Design: name: Jane",
+        custom=("9", "7", "5", "BC-STD-85x55", "Cards"),
+    )
+    fields = new_item_fields([item], [])
+    names = [name for name, _ in fields]
+    assert len(names) == len(set(names))  # a repeated field would reach SAP twice
+    (read,) = new_items(fields)
+    assert {k: read[k] for k in ("QUANTITY", "PRICE", "PRICEUNIT", "CURRENCY", "UNIT")} == {
+        "QUANTITY": "12",
+        "PRICE": "42.50",
+        "PRICEUNIT": "1",
+        "CURRENCY": "USD",
+        "UNIT": "BX",
+    }
+    assert read["LONGTEXT"] == "Design: name: Jane"
+    assert ("NEW_ITEM-LONGTEXT_1:132[]", "Design: name: Jane") in fields
+
+
+def test_the_plain_reader_refuses_a_field_sent_twice() -> None:
+    fields = [("NEW_ITEM-QUANTITY[1]", "1"), ("NEW_ITEM-QUANTITY[1]", "12")]
+    with pytest.raises(AssertionError, match="more than once"):
+        new_items(fields)
+    with pytest.raises(AssertionError, match="item numbers"):
+        new_items([("NEW_ITEM-QUANTITY[2]", "1")])
