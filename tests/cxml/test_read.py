@@ -218,3 +218,98 @@ def test_unusable_requests_say_what_is_wrong(body: str, words: str) -> None:
 def test_profile_request_is_recognised() -> None:
     request = read((FIXTURES / "profile-request.xml").read_bytes())
     assert request.kind == "ProfileRequest"  # type: ignore[attr-defined]
+
+
+HEADER = "<Header><From/><To/><Sender/></Header>"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("<Invoice/>", "the root element is <invoice>, not <cXML>"),
+        (
+            "<cXML><Header/></cXML>",
+            "the document has no <Request>; send a cXML Request document",
+        ),
+        (
+            "<cXML><Request><ProfileRequest/></Request></cXML>",
+            "the document has no <Header> with From, To and Sender",
+        ),
+        (f"<cXML>{HEADER}<Request/></cXML>", "<Request> is empty"),
+        (
+            f"<cXML>{HEADER}<Request><PunchOutSetupRequest><BuyerCookie/>"
+            "</PunchOutSetupRequest></Request></cXML>",
+            "<PunchOutSetupRequest> has no operation attribute",
+        ),
+        (
+            f"<cXML>{HEADER}<Request><PunchOutSetupRequest operation='create'/></Request></cXML>",
+            "<PunchOutSetupRequest> has no <BuyerCookie>",
+        ),
+        (
+            f"<cXML>{HEADER}<Request><OrderRequest/></Request></cXML>",
+            "<OrderRequest> has no <OrderRequestHeader>",
+        ),
+        (
+            f"<cXML>{HEADER}<Request><OrderRequest><OrderRequestHeader/>"
+            "</OrderRequest></Request></cXML>",
+            "<OrderRequestHeader> has no orderID",
+        ),
+        (
+            f"<cXML>{HEADER}<Request><OrderRequest><OrderRequestHeader orderID='1'/>"
+            "</OrderRequest></Request></cXML>",
+            "<OrderRequest> has no <ItemOut> lines",
+        ),
+    ],
+)
+def test_each_refusal_names_the_missing_part_exactly(body: str, message: str) -> None:
+    # These words reach the buyer as the cXML Status text (cXML User's Guide, Status 400).
+    with pytest.raises(InvalidRequest) as caught:
+        read(body)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ("<ItemOut lineNumber='7' quantity='x'/>", "the quantity of line 7 is not a number"),
+        (
+            "<ItemOut quantity='2'/><ItemOut quantity='y'/>",
+            "the quantity of line 2 is not a number",
+        ),
+        (
+            "<ItemOut lineNumber='3' quantity='1'><ItemDetail><UnitPrice>"
+            "<Money currency='USD'>ten</Money></UnitPrice></ItemDetail></ItemOut>",
+            "the price of line 3 is not a number",
+        ),
+    ],
+)
+def test_a_bad_number_names_its_line(item: str, message: str) -> None:
+    body = (
+        f"<cXML>{HEADER}<Request><OrderRequest><OrderRequestHeader orderID='1'/>"
+        f"{item}</OrderRequest></Request></cXML>"
+    )
+    with pytest.raises(InvalidRequest) as caught:
+        read(body)
+    assert str(caught.value).startswith(message)
+
+
+def test_namespaced_and_odd_tags_are_read_by_local_name() -> None:
+    body = (
+        "<c:cXML xmlns:c='urn:x' payloadID='p'><c:Header><c:From><c:Credential domain='D'>"
+        "<c:Identity>I</c:Identity></c:Credential></c:From></c:Header>"
+        "<c:Request><c:ProfileRequest/></c:Request></c:cXML>"
+    )
+    request = read(body)
+    assert request.kind == "ProfileRequest"  # type: ignore[attr-defined]
+    (credential,) = request.header.from_credentials  # type: ignore[attr-defined]
+    assert (credential.domain, credential.identity) == ("D", "I")
+
+
+def test_the_first_extrinsic_of_a_name_wins_and_nameless_ones_are_ignored() -> None:
+    body = (
+        f"<cXML>{HEADER}<Request><PunchOutSetupRequest operation='create'><BuyerCookie/>"
+        "<Extrinsic name='User'>first</Extrinsic><Extrinsic name='User'>second</Extrinsic>"
+        "<Extrinsic>nameless</Extrinsic></PunchOutSetupRequest></Request></cXML>"
+    )
+    setup = read(body).body  # type: ignore[attr-defined]
+    assert setup.extrinsics == {"User": "first"}

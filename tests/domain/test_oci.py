@@ -8,6 +8,7 @@ from punchout.oci import (
     OciItem,
     choose_charset,
     cut,
+    fold,
     hook_form,
     new_item_fields,
     number,
@@ -133,3 +134,47 @@ def test_the_plain_reader_refuses_a_field_sent_twice() -> None:
         new_items(fields)
     with pytest.raises(AssertionError, match="item numbers"):
         new_items([("NEW_ITEM-QUANTITY[2]", "1")])
+
+
+def test_a_callup_is_read_field_by_field() -> None:
+    callup = read_callup(
+        [
+            ("UserName", " ACME-SAP "),
+            ("PASSWORD", " pw with spaces "),
+            ("hook_url", "https%3A%2F%2Fsap.buyer.example%2Fhook%3Fa%3D1"),
+            ("function", " validate "),
+            ("~Target", " _blank "),
+            ("HTTP_CONTENT_CHARSET", " ISO-8859-1 "),
+            ("oci_version", " 4.0 "),
+            ("PRODUCTID", " 7-9-abc "),
+            ("Quantity", " 12 "),
+            ("SearchString", " banner "),
+            ("Extra", "kept"),
+        ]
+    )
+    assert (callup.username, callup.password, callup.hook_url) == (
+        "ACME-SAP",
+        " pw with spaces ",  # a password is compared exactly as sent
+        "https://sap.buyer.example/hook?a=1",
+    )
+    assert (callup.function, callup.target, callup.charset, callup.version) == (
+        "VALIDATE",
+        "_blank",
+        "ISO-8859-1",
+        "4.0",
+    )
+    assert (callup.product_id, callup.quantity, callup.search) == ("7-9-abc", "12", "banner")
+    assert callup.value("EXTRA") == "kept" and callup.value("missing") == ""
+
+
+def test_an_empty_callup_reads_as_empty_fields_with_the_default_target() -> None:
+    callup = read_callup([])
+    assert (callup.username, callup.password, callup.hook_url, callup.function) == ("", "", "", "")
+    assert (callup.target, callup.charset, callup.version) == ("_top", "", "")
+    assert (callup.product_id, callup.quantity, callup.search) == ("", "", "")
+    assert read_callup([("returntarget", "frame1")]).target == "frame1"
+    assert read_callup([("~target", "  ")]).target == "_top"
+
+
+def test_the_first_non_empty_value_of_a_name_wins() -> None:
+    assert fold([("A", ""), ("a", "1"), ("A", "2"), ("", "nameless")]) == {"a": "1"}

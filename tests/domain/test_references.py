@@ -52,3 +52,11 @@ def test_the_signature_covers_the_user_id() -> None:
     _, project, signature = make_reference(KEY, "acme", 7, 9).split("-")
     with pytest.raises(BadReference):
         read_reference(KEY, "acme", f"70-{project}-{signature}")
+
+
+def test_a_refusal_says_what_is_wrong() -> None:
+    # The order desk passes these words on to the buyer's Status text.
+    with pytest.raises(BadReference, match=r"^not in the form of a connector reference$"):
+        read_reference(KEY, "acme", "garbage")
+    with pytest.raises(BadReference, match=r"^the signature does not match$"):
+        read_reference(KEY, "globex", make_reference(KEY, "acme", 7, 9))

@@ -112,3 +112,22 @@ def test_replay_same_body_same_answer_other_body_conflict(store: Store) -> None:
     assert replay.answer == b"<answer/>" and not replay.conflict
     assert sessions.replayed_setup("acme", "p-1", b"<cXML x='1'/>").conflict
     assert not sessions.replayed_setup("other-buyer", "p-1", b"<cXML/>").seen
+
+
+def test_an_opened_session_loads_whole_and_ends(store: Store) -> None:
+    sessions = SessionStore(store, session_ttl=100, start_token_ttl=10)
+    session = make_session()
+    token = sessions.open(session)
+    assert len(token) == 43  # 32 random bytes, URL-safe base64: 256 bits
+    assert sessions.load(session.id) == session
+    assert 0 < store.redis.ttl(store.key("session", session.id)) <= 100
+    sessions.end(session.id)
+    assert sessions.load(session.id) is None
+    assert store.redis.exists(store.key("session", session.id)) == 0
+    assert sessions.load("no-such-session") is None
+
+
+def test_a_fresh_payload_id_is_not_seen_and_not_a_conflict(store: Store) -> None:
+    sessions = SessionStore(store, session_ttl=100, start_token_ttl=10)
+    replay = sessions.replayed_setup("acme", "never-sent", b"<cXML/>")
+    assert replay.seen is False and replay.answer is None and replay.conflict is False
