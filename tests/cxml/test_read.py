@@ -313,3 +313,134 @@ def test_the_first_extrinsic_of_a_name_wins_and_nameless_ones_are_ignored() -> N
     )
     setup = read(body).body  # type: ignore[attr-defined]
     assert setup.extrinsics == {"User": "first"}
+
+
+def test_request_kinds_are_named_canonically_whatever_the_case() -> None:
+    def kind_of(element: str) -> tuple[str, object]:
+        request = read(f"<cXML>{HEADER}<Request>{element}</Request></cXML>")
+        return request.kind, request.body  # type: ignore[attr-defined]
+
+    assert kind_of("<profilerequest/>") == ("ProfileRequest", None)
+    kind, body = kind_of(
+        "<punchoutsetuprequest operation='create'><buyercookie/>" + "</punchoutsetuprequest>"
+    )
+    assert kind == "PunchOutSetupRequest" and isinstance(body, PunchOutSetupRequest)
+    kind, body = kind_of(
+        "<ORDERREQUEST><OrderRequestHeader orderID='1'/><ItemOut quantity='1'/></ORDERREQUEST>"
+    )
+    assert kind == "OrderRequest" and isinstance(body, OrderRequest)
+    assert kind_of("<StatusUpdateRequest/>") == ("StatusUpdateRequest", None)
+
+
+def test_order_header_defaults_and_references() -> None:
+    body = (
+        f"<cXML>{HEADER}<Request><OrderRequest>"
+        "<OrderRequestHeader orderID='9' type='Update'>"
+        "<DocumentReference payloadID='original-payload@buyer'/></OrderRequestHeader>"
+        "<ItemOut quantity='1'/></OrderRequest></Request></cXML>"
+    )
+    order = read(body).body  # type: ignore[attr-defined]
+    assert (order.order_type, order.document_reference) == ("update", "original-payload@buyer")
+    assert (order.total, order.currency) == (None, "")  # no Total sent
+    (line,) = order.lines
+    assert (line.unit_price, line.currency, line.unit_of_measure, line.description) == (
+        None,
+        "",
+        "",
+        "",
+    )
+    plain = read(
+        body.replace(" type='Update'", "").replace(
+            "<DocumentReference payloadID='original-payload@buyer'/>", ""
+        )
+    )
+    assert (plain.body.order_type, plain.body.document_reference) == ("new", "")  # type: ignore[attr-defined]
+    assert plain.deployment_mode == "production"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("total", "message"),
+    [
+        ("lots", "the order total is not a number: 'lots'"),
+        ("NaN", "the order total is not a number: 'NaN'"),
+        ("x" * 45, "the order total is not a number: '" + "x" * 40 + "'"),
+    ],
+)
+def test_a_bad_total_is_named_exactly(total: str, message: str) -> None:
+    body = (
+        f"<cXML>{HEADER}<Request><OrderRequest><OrderRequestHeader orderID='1'>"
+        f"<Total><Money currency='USD'>{total}</Money></Total></OrderRequestHeader>"
+        "<ItemOut quantity='1'/></OrderRequest></Request></cXML>"
+    )
+    with pytest.raises(InvalidRequest) as caught:
+        read(body)
+    assert str(caught.value) == message
+
+
+def test_thousands_separators_are_dropped_from_amounts() -> None:
+    body = (
+        f"<cXML>{HEADER}<Request><OrderRequest><OrderRequestHeader orderID='1'>"
+        "<Total><Money currency='USD'>1,234.50</Money></Total></OrderRequestHeader>"
+        "<ItemOut quantity='1'/></OrderRequest></Request></cXML>"
+    )
+    assert read(body).body.total == Decimal("1234.50")  # type: ignore[attr-defined]
+
+
+def test_setup_contact_items_and_header_details() -> None:
+    body = """<cXML><Header>
+      <From><Credential domain="NetworkID"><Identity>AN01</Identity></Credential></From>
+      <To><Credential domain="DUNS"><Identity>123</Identity></Credential></To>
+      <Sender><Credential domain="NetworkID"><Identity>AN01</Identity>
+        <SharedSecret>s</SharedSecret></Credential></Sender></Header>
+      <Request><PunchOutSetupRequest operation="edit"><BuyerCookie><b>x</b> tail</BuyerCookie>
+        <Contact role="buyer"><Name>Buyer Admin</Name><Email>admin@x</Email></Contact>
+        <Contact role="endUser"><Name>Ada <i>Lovelace</i></Name><Email>ada@x</Email></Contact>
+        <ItemOut><ItemID><SupplierPartID>A</SupplierPartID></ItemID></ItemOut>
+        <ItemOut quantity="2" lineNumber="x"><ItemID><SupplierPartID>B</SupplierPartID></ItemID>
+        </ItemOut>
+      </PunchOutSetupRequest></Request></cXML>"""
+    request = read(body)
+    setup = request.body  # type: ignore[attr-defined]
+    assert (setup.contact_name, setup.contact_email) == ("Ada Lovelace", "ada@x")
+    assert setup.buyer_cookie == "<b>x</b> tail"
+    assert setup.browser_form_post == ""
+    assert [(i.line_number, i.quantity, i.supplier_part_id) for i in setup.items] == [
+        (None, Decimal(1), "A"),
+        (None, Decimal(2), "B"),
+    ]
+    header = request.header  # type: ignore[attr-defined]
+    assert [(c.domain, c.identity) for c in header.to_credentials] == [("DUNS", "123")]
+    assert [(c.identity, c.shared_secret) for c in header.sender_credentials] == [("AN01", "s")]
+    no_end_user = read(body.replace('role="endUser"', 'role="other"')).body  # type: ignore[attr-defined]
+    assert no_end_user.contact_name == "Buyer Admin"  # the first Contact, when none is endUser
+    no_contact = read(body.split("<Contact")[0] + "</PunchOutSetupRequest></Request></cXML>")
+    assert (no_contact.body.contact_name, no_contact.body.contact_email) == ("", "")  # type: ignore[attr-defined]
+
+
+def test_a_bad_setup_quantity_names_the_item() -> None:
+    body = (
+        f"<cXML>{HEADER}<Request><PunchOutSetupRequest operation='edit'><BuyerCookie/>"
+        "<ItemOut quantity='1'/><ItemOut quantity='two'/></PunchOutSetupRequest></Request></cXML>"
+    )
+    with pytest.raises(InvalidRequest) as caught:
+        read(body)
+    assert str(caught.value) == "ItemOut 2 quantity is not a number: 'two'"
+
+
+def test_namespaced_attributes_are_read_by_local_name() -> None:
+    body = (
+        f"<cXML xmlns:n='urn:n'>{HEADER}<Request><PunchOutSetupRequest n:operation='create'>"
+        "<BuyerCookie/></PunchOutSetupRequest></Request></cXML>"
+    )
+    assert read(body).body.operation == "create"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2012-10-10T09:42", datetime(2012, 10, 10, 9, 42, tzinfo=UTC)),
+        ("2012-10-10 09:42:05+0200", datetime(2012, 10, 10, 7, 42, 5, tzinfo=UTC)),
+    ],
+)
+def test_more_timestamp_forms(text: str, expected: datetime) -> None:
+    assert parse_timestamp(text) == expected

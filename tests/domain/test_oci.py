@@ -178,3 +178,9 @@ def test_an_empty_callup_reads_as_empty_fields_with_the_default_target() -> None
 
 def test_the_first_non_empty_value_of_a_name_wins() -> None:
     assert fold([("A", ""), ("a", "1"), ("A", "2"), ("", "nameless")]) == {"a": "1"}
+
+
+@pytest.mark.parametrize("scheme", ["http", "https", "HTTP"])
+def test_a_url_encoded_hook_url_is_decoded_once(scheme: str) -> None:
+    callup = read_callup([("HOOK_URL", f"{scheme}%3A%2F%2Fsap.example%2Fhook%3Fx%3D1")])
+    assert callup.hook_url == f"{scheme}://sap.example/hook?x=1"

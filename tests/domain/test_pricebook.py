@@ -195,3 +195,17 @@ def test_free_and_cheap_lines_pass_the_guard() -> None:
     cheap = book.price("promo", "CHEAP", Decimal(3))
     assert price_cart([free, cheap]).total == Decimal("1.50")
     assert price_cart([]).currency == ""
+
+
+def test_the_guard_names_what_is_wrong(book: PriceBook) -> None:
+    usd = book.price("standard", "BC-STD-85x55", Decimal(2))
+    eur = book.price("euro", "LH-A4-120", Decimal(1))
+    with pytest.raises(CartRejected) as mixed:
+        price_cart([usd, eur])
+    assert str(mixed.value) == "the cart mixes currencies: EUR, USD"
+    negative = PricedLine(
+        **{**usd.__dict__, "unit_price": Decimal("-1.00"), "amount": Decimal("-2.00")}
+    )
+    with pytest.raises(CartRejected) as refused:
+        price_cart([negative])
+    assert str(refused.value) == "BC-STD-85x55 has a negative price"

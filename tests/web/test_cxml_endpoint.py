@@ -155,3 +155,37 @@ def test_unregistered_buyers_setups_are_answered_401(
     response = connector.post_cxml(path.read_bytes())  # type: ignore[attr-defined]
     code, _ = status_of(response.content)
     assert code == 401  # well read, but these buyers are not registered here
+
+
+def test_an_unsupported_operation_is_501_naming_it(connector: LiveConnector) -> None:
+    response = connector.post_cxml(setup_request(BUYER, operation="source"))
+    assert status_of(response.content) == (501, "The operation 'source' is not supported.")
+
+
+def test_a_shared_buyer_needs_no_user_in_the_request(connector: LiveConnector) -> None:
+    body = setup_request(BUYER, email="", extrinsics={"FirstName": "", "LastName": ""})
+    body = body.replace(b"<Email></Email>", b"").replace(
+        b'<Name xml:lang="en-US">Jane Doe</Name>', b""
+    )
+    assert status_of(connector.post_cxml(body).content)[0] == 400  # per_user: names no user
+    connector.set_buyer(user_policy="shared")
+    response = connector.post_cxml(body.replace(b"1.setup@", b"2.setup@"))
+    assert status_of(response.content)[0] == 200
+
+
+def test_a_setup_without_payload_id_is_answered_and_not_kept(connector: LiveConnector) -> None:
+    response = connector.post_cxml(setup_request(BUYER, payload_id=""))
+    assert status_of(response.content)[0] == 200
+    store = connector.app.extensions["punchout.connector"].store
+    assert store.keys("replay", "acme") == []
+
+
+def test_an_unreadable_replay_record_is_treated_as_a_new_setup(connector: LiveConnector) -> None:
+    first = connector.post_cxml(setup_request(BUYER, payload_id="replay-1"))
+    store = connector.app.extensions["punchout.connector"].store
+    key = store.key("replay", "acme", "replay-1")
+    record = store.get(key)
+    store.put(key, {**record, "answer": "not-a-sealed-answer"}, 60)
+    again = connector.post_cxml(setup_request(BUYER, payload_id="replay-1"))
+    assert status_of(again.content)[0] == 200
+    assert start_url_of(again.content) != start_url_of(first.content)  # a new StartPage
