@@ -364,6 +364,8 @@ def test_order_header_defaults_and_references() -> None:
         ("lots", "the order total is not a number: 'lots'"),
         ("NaN", "the order total is not a number: 'NaN'"),
         ("x" * 45, "the order total is not a number: '" + "x" * 40 + "'"),
+        # Reads as NaN once the thousands separators go: still cut to 40 characters.
+        ("N" + "," * 45 + "aN", "the order total is not a number: 'N" + "," * 39 + "'"),
     ],
 )
 def test_a_bad_total_is_named_exactly(total: str, message: str) -> None:
