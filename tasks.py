@@ -8,8 +8,12 @@
                             ruff, mypy and the whole test suite
 
     python3 tasks.py bench  set up .venv (and wrk) and run the benchmarks (bench/run.py --help)
+    python3 tasks.py mutate set up .venv and mutation-test the money and access modules; fails
+                            when the score drops below the floor in pyproject.toml
 
-Extra arguments after ``test`` go to pytest (``python3 tasks.py test -k sandbox``).
+Extra arguments after ``test`` go to pytest (``python3 tasks.py test -k sandbox``); without
+them the whole suite runs with branch coverage, printed per module and checked against
+tests/coverage_floors.toml.
 """
 
 from __future__ import annotations
@@ -18,7 +22,10 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 import venv
+from collections import Counter
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -78,7 +85,12 @@ def test(args: list[str]) -> None:
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
     run(BIN / "mypy")
-    run(PY, "-m", "pytest", *args)
+    if args:
+        run(PY, "-m", "pytest", *args)
+    else:
+        report = ROOT / "test-artifacts" / "coverage.json"
+        run(PY, "-m", "pytest", "--cov", "--cov-report=term", f"--cov-report=json:{report}")
+        run(PY, "-m", "tests.coverage_floors", report)
     # The sandbox-backed and browser tests again, with the sandbox answering only what
     # PrintNow's documentation states (empty 200 bodies, plain-text errors, no invented
     # fields).
@@ -90,6 +102,48 @@ def test(args: list[str]) -> None:
         check=True,
         env=env,
     )
+
+
+def mutate(args: list[str]) -> None:
+    """Mutation-test the modules named in pyproject.toml; fail below the recorded floor."""
+    setup("test")
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["punchout"]["mutation"]
+    patterns: list[str] = config["mutants"]
+    shutil.rmtree(ROOT / "mutants", ignore_errors=True)  # no results cached from another tree
+    # Each mutant's tests start their own embedded Redis: workers never share a database.
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    log = ROOT / "test-artifacts" / "mutation.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    children = str(max(os.cpu_count() or 2, 2))
+    print(f"+ mutmut run --max-children {children} ({len(patterns)} patterns) > {log}", flush=True)
+    with log.open("w") as out:
+        done = subprocess.run(
+            [BIN / "mutmut", "run", "--max-children", children, *patterns, *args],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, check=False,
+        )  # fmt: skip
+    if done.returncode != 0:
+        print(log.read_text()[-3000:])
+        sys.exit(f"mutmut run failed ({done.returncode}); the log is {log}")
+    listing = subprocess.run(
+        [BIN / "mutmut", "results", "--all", "true"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    status: dict[str, str] = {}
+    for line in listing.splitlines():
+        name, _, state = line.strip().rpartition(": ")
+        if name and any(fnmatchcase(name, p) for p in patterns):
+            status[name] = state
+    counts = Counter(status.values())
+    tested = sum(n for state, n in counts.items() if state not in {"not checked", "skipped"})
+    score = counts["killed"] / tested if tested else 0.0
+    survivors = sorted(n for n, state in status.items() if state not in {"killed", "skipped"})
+    print("mutation results:", ", ".join(f"{n} {state}" for state, n in sorted(counts.items())))
+    for name in survivors:
+        print(f"  {status[name]}: {name}")
+    print(f"mutation score {score:.3f} ({counts['killed']}/{tested}), floor {config['floor']:.3f}")
+    print("why each survivor is accepted: tests/mutation/survivors.md")
+    if not tested or score < config["floor"]:
+        sys.exit(f"mutation score {score:.3f} is below the floor {config['floor']:.3f}")
 
 
 def bench(args: list[str]) -> None:
@@ -104,7 +158,7 @@ def bench(args: list[str]) -> None:
 
 
 def main() -> None:
-    commands = {"demo": demo, "test": test, "bench": bench}
+    commands = {"demo": demo, "test": test, "bench": bench, "mutate": mutate}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     try:

@@ -158,10 +158,10 @@ class SessionStore:
     def resent_setup(self, buyer_id: str, payload_id: str, body: bytes) -> Resend:
         """What an earlier setup with this payloadID from this buyer became, if recent."""
         record = self.store.get(self.store.key("resend", buyer_id, payload_id))
-        if not isinstance(record, dict):
-            return Resend(seen=False)
-        same = secrets.compare_digest(str(record["body"]), hashlib.sha256(body).hexdigest())
-        return Resend(seen=True, session_id=str(record["session"]) if same else None)
+        if not isinstance(record, dict) or not isinstance(record.get("session"), str):
+            return Resend(seen=False)  # none, or unreadable: a new punch-out
+        same = secrets.compare_digest(str(record.get("body")), hashlib.sha256(body).hexdigest())
+        return Resend(seen=True, session_id=record["session"] if same else None)
 
     def reissue_start_token(self, session_id: str) -> str | None:
         """A fresh one-time start token for a session that is still open; None if it ended."""

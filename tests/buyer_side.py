@@ -269,27 +269,6 @@ class Browser:
         return carts[0]
 
 
-_NEW_ITEM = re.compile(r"NEW_ITEM-([A-Z_0-9]+)\[(\d+)\]|NEW_ITEM-LONGTEXT_(\d+):132\[\]")
-
-
-def new_items(fields: list[tuple[str, str]]) -> list[dict[str, str]]:
-    """The items of an OCI NEW_ITEM form as SAP reads it, from every field in form order.
-
-    Written apart from the connector's reader; a field name sent twice is an error, since
-    SAP would keep one of the two values."""
-    names = [name for name, _ in fields]
-    assert len(names) == len(set(names)), f"fields sent twice: {names}"
-    items: dict[int, dict[str, str]] = {}
-    for name, value in fields:
-        match = _NEW_ITEM.fullmatch(name)
-        if match and match.group(1):
-            items.setdefault(int(match.group(2)), {})[match.group(1)] = value
-        elif match:
-            items.setdefault(int(match.group(3)), {})["LONGTEXT"] = value
-    assert sorted(items) == list(range(1, len(items) + 1)), sorted(items)
-    return [items[n] for n in sorted(items)]
-
-
 def order_request(
     buyer: BuyerIdentity,
     cart: ReturnedCart,

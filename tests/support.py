@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,10 +10,49 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from werkzeug.serving import make_server
 
 TEST_REDIS_DB = 15
+# The external cXML sample corpus, beside the repository when present. Tests over it add to the
+# suite; a clone of the repository alone skips them with CORPUS_ABSENT as the reason.
 SHARED_CXML = Path(__file__).resolve().parents[2] / "shared" / "cxml"
+CORPUS_ABSENT = f"the external cXML sample corpus is not at {SHARED_CXML} (optional)"
+# The project's own documents, which the suite always covers (tests/fixtures/cxml/).
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cxml"
+# The official cXML 1.2.071 DTD, vendored unmodified with its licence.
+CXML_DTD = (
+    Path(__file__).resolve().parents[1] / "punchout" / "xml_schemas" / "cxml-1.2.071" / "cXML.dtd"
+)
+
+
+def corpus_samples(kind: str) -> list[Any]:
+    """The corpus's ``samples/<kind>/*.xml`` as pytest params, or one skipped param naming why."""
+    folder = SHARED_CXML / "samples" / kind
+    if not folder.is_dir():
+        return [pytest.param(None, id="corpus-absent", marks=pytest.mark.skip(CORPUS_ABSENT))]
+    return [pytest.param(path, id=path.name) for path in sorted(folder.glob("*.xml"))]
+
+
+def corpus_valid_samples(kind: str) -> list[Any]:
+    """The corpus samples of ``kind`` that its validation report marks DTD-valid (as params)."""
+    report = SHARED_CXML / "samples" / "validation-1.2.071.json"
+    if not report.exists():
+        return [pytest.param(None, id="corpus-absent", marks=pytest.mark.skip(CORPUS_ABSENT))]
+    entries = json.loads(report.read_text())
+    return [
+        pytest.param(SHARED_CXML / e["file"], id=Path(e["file"]).name)
+        for e in entries
+        if e["file"].startswith(f"samples/{kind}/") and e["valid"]
+    ]
+
+
+def fixture_documents(prefix: str) -> list[Any]:
+    """The project's own fixtures ``tests/fixtures/cxml/<prefix>*.xml`` as pytest params."""
+    found = [pytest.param(p, id=p.name) for p in sorted(FIXTURES.glob(f"{prefix}*.xml"))]
+    assert found, f"no fixtures {prefix}*.xml in {FIXTURES}"
+    return found
+
 
 # Test-only secrets: distinctive, so a test can prove they never reach a log or an error.
 TEST_SECRETS = {

@@ -24,7 +24,7 @@ from punchout.buyers import Buyer
 from punchout.cart import Cart, Selection, build_cart, remember_offers
 from punchout.connector import Connector
 from punchout.identity import IdentityError, PipoLogin, ProcurementUser
-from punchout.numbers import BadNumber, parse_quantity
+from punchout.numbers import BadNumber, parse_decimal
 from punchout.pricebook import CartRejected, Unpriced
 from punchout.printnow import PrintNowError, Project, TokenInvalid
 from punchout.sessions import PunchoutSession
@@ -244,7 +244,7 @@ def _quantities(project_ids: list[int]) -> dict[int, Decimal] | str:
     for project_id in project_ids:
         raw = request.form.get(f"quantity-{project_id}", "1")
         try:
-            quantity = parse_quantity(raw)
+            quantity = parse_decimal(raw, field="quantity", places=3)  # bounds: next line
         except BadNumber:
             return f"“{raw.strip()[:40]}” is not a quantity. Please enter a whole number."
         if quantity != quantity.to_integral_value() or not 1 <= quantity <= MAX_QUANTITY:

@@ -193,3 +193,38 @@ def test_cart_transport_and_the_older_cart_field(setting: dict[str, str], transp
     }
     registry = BuyerRegistry.from_dict({"buyers": {"t": raw}})
     assert registry.buyers["t"].cart_transport == transport
+
+
+@pytest.mark.parametrize("placeholder", ["None", "NULL", " none "])
+def test_a_placeholder_is_refused_even_when_it_is_the_stored_secret(placeholder: str) -> None:
+    # Coupa sends "none" when no secret is set: it must never authenticate, in any case.
+    buyer = registry(secrets=[{"hash": hash_secret(placeholder.strip())}]).get("acme")
+    assert not authenticate(buyer, placeholder, NOW)
+
+
+def test_authentication_without_a_clock_uses_now_and_honours_not_after() -> None:
+    secret = "rotating-secret-value-1"
+    current = registry(
+        secrets=[{"hash": hash_secret(secret), "not_after": "2999-01-01T00:00:00+00:00"}]
+    ).get("acme")
+    expired = registry(
+        secrets=[{"hash": hash_secret(secret), "not_after": "2001-01-01T00:00:00+00:00"}]
+    ).get("acme")
+    assert authenticate(current, secret) and not authenticate(expired, secret)
+
+
+def test_an_old_secret_works_up_to_and_including_its_not_after() -> None:
+    old = "old-secret-value-123"
+    until = NOW + timedelta(days=7)
+    buyer = registry(secrets=[{"hash": hash_secret(old), "not_after": until.isoformat()}]).get(
+        "acme"
+    )
+    assert authenticate(buyer, old, until)
+    assert not authenticate(buyer, old, until + timedelta(microseconds=1))
+
+
+def test_oci_usernames_find_only_oci_buyers() -> None:
+    assert registry().find_by_oci_username("nobody") is None
+    assert registry().find_by_oci_username("  ") is None
+    cxml_only = registry(protocols=["cxml"])
+    assert cxml_only.find_by_oci_username("AcmeSAP") is None

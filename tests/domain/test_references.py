@@ -47,3 +47,26 @@ def test_a_ring_signs_with_its_current_key_and_verifies_with_every_key() -> None
     assert read_reference(new, "acme", issued_after).project_id == 10
     with pytest.raises(BadReference):
         read_reference(new, "acme", issued_before)  # the old key retired
+
+
+def test_the_signature_covers_the_project_id() -> None:
+    # Same user, same signature, another project: the buyer must not be able to point a line
+    # at another design of the same user.
+    user, _, signature = make_reference(KEY, "acme", 7, 9).split("-")
+    for other in ("10", "19", "90", "0"):
+        with pytest.raises(BadReference):
+            read_reference(KEY, "acme", f"{user}-{other}-{signature}")
+
+
+def test_the_signature_covers_the_user_id() -> None:
+    _, project, signature = make_reference(KEY, "acme", 7, 9).split("-")
+    with pytest.raises(BadReference):
+        read_reference(KEY, "acme", f"70-{project}-{signature}")
+
+
+def test_a_refusal_says_what_is_wrong() -> None:
+    # The order desk passes these words on to the buyer's Status text.
+    with pytest.raises(BadReference, match=r"^not in the form of a connector reference$"):
+        read_reference(KEY, "acme", "garbage")
+    with pytest.raises(BadReference, match=r"^the signature does not match$"):
+        read_reference(KEY, "globex", make_reference(KEY, "acme", 7, 9))

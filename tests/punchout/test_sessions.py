@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from typing import Any
+
+import pytest
 
 from punchout.keys import Encryptor
 from punchout.sessions import PunchoutSession, RestoredItem, SessionStore, new_session_id
@@ -69,19 +73,55 @@ def test_start_token_is_single_use_and_stored_hashed(store: Store) -> None:
 
 
 def test_start_token_redeemed_once_under_concurrency(store: Store) -> None:
+    # Many threads released together take the same token, over many rounds: exactly one wins.
     sessions = SessionStore(store, session_ttl=100, start_token_ttl=10, encryptor=BOX)
-    token = sessions.open(make_session(id="session-2"))
+    threads_per_token, rounds = 16, 25
+    for n in range(rounds):
+        token = sessions.open(make_session(id=f"session-{n}"))
+        results: list[str | None] = []
+        gate = threading.Barrier(threads_per_token)
+
+        def take(
+            token: str = token, gate: threading.Barrier = gate, results: list[str | None] = results
+        ) -> None:
+            gate.wait()
+            results.append(sessions.redeem_start_token(token))
+
+        threads = [threading.Thread(target=take) for _ in range(threads_per_token)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert results.count(f"session-{n}") == 1, (n, results)
+        assert results.count(None) == threads_per_token - 1
+
+
+def test_start_token_take_is_one_atomic_step(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two takers are made to interleave command by command on the real Redis: a take done as
+    a read and then a delete lets both read the token; one atomic command cannot."""
+    sessions = SessionStore(store, session_ttl=100, start_token_ttl=10, encryptor=BOX)
+    token = sessions.open(make_session(id="session-atomic"))
+    client = store.redis
+    send = client.execute_command
+    lockstep = threading.Barrier(2)
+
+    def in_lockstep(*args: Any, **options: Any) -> Any:
+        if any(":start:" in str(a) for a in args[1:2]):
+            with contextlib.suppress(threading.BrokenBarrierError):
+                lockstep.wait(timeout=10)  # only waits long if the other taker has stopped
+        return send(*args, **options)
+
+    monkeypatch.setattr(client, "execute_command", in_lockstep)
     results: list[str | None] = []
     threads = [
         threading.Thread(target=lambda: results.append(sessions.redeem_start_token(token)))
-        for _ in range(20)
+        for _ in range(2)
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert results.count("session-2") == 1
-    assert results.count(None) == 19
+    assert results.count("session-atomic") == 1 and results.count(None) == 1
 
 
 def test_resent_setup_same_body_same_session_other_body_new(store: Store) -> None:
@@ -106,3 +146,16 @@ def test_a_reissued_start_token_opens_the_session_once(store: Store) -> None:
     assert sessions.redeem_start_token(again) is None
     sessions.end("session-r")
     assert sessions.reissue_start_token("session-r") is None
+
+
+def test_an_opened_session_loads_whole_and_ends(store: Store) -> None:
+    sessions = SessionStore(store, session_ttl=100, start_token_ttl=10, encryptor=BOX)
+    session = make_session()
+    token = sessions.open(session)
+    assert len(token) == 43  # 32 random bytes, URL-safe base64: 256 bits
+    assert sessions.load(session.id) == session
+    assert 0 < store.redis.ttl(store.key("session", session.id)) <= 100
+    sessions.end(session.id)
+    assert sessions.load(session.id) is None
+    assert store.redis.exists(store.key("session", session.id)) == 0
+    assert sessions.load("no-such-session") is None

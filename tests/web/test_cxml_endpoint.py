@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from tests.buyer_side import Browser, BuyerIdentity, setup_request, start_url_of, status_of
-from tests.support import BUYER_SECRET, SHARED_CXML
+from tests.support import BUYER_SECRET, corpus_samples, fixture_documents
 from tests.web.conftest import LiveConnector
 
 pytestmark = pytest.mark.sandbox
@@ -167,13 +167,57 @@ def test_printnow_down_during_setup_is_503_and_retryable(connector: LiveConnecto
 
 
 @pytest.mark.parametrize(
-    "path",
-    sorted((SHARED_CXML / "samples" / "PunchOutSetupRequest").glob("*.xml")),
-    ids=lambda p: p.name,
+    "path", fixture_documents("setup-") + corpus_samples("PunchOutSetupRequest")
 )
-def test_public_samples_are_answered_with_a_cxml_status(
+def test_unregistered_buyers_setups_are_answered_401(
     connector: LiveConnector, path: object
 ) -> None:
     response = connector.post_cxml(path.read_bytes())  # type: ignore[attr-defined]
     code, _ = status_of(response.content)
     assert code == 401  # well read, but these buyers are not registered here
+
+
+def test_an_unsupported_operation_is_501_naming_it(connector: LiveConnector) -> None:
+    response = connector.post_cxml(setup_request(BUYER, operation="source"))
+    assert status_of(response.content) == (501, "The operation 'source' is not supported.")
+
+
+def test_a_shared_buyer_needs_no_user_in_the_request(connector: LiveConnector) -> None:
+    body = setup_request(BUYER, email="", extrinsics={"FirstName": "", "LastName": ""})
+    body = body.replace(b"<Email></Email>", b"").replace(
+        b'<Name xml:lang="en-US">Jane Doe</Name>', b""
+    )
+    assert status_of(connector.post_cxml(body).content)[0] == 400  # per_user: names no user
+    connector.set_buyer(user_policy="shared")
+    response = connector.post_cxml(body.replace(b"1.setup@", b"2.setup@"))
+    assert status_of(response.content)[0] == 200
+
+
+def test_a_setup_without_payload_id_is_answered_and_not_kept(connector: LiveConnector) -> None:
+    response = connector.post_cxml(setup_request(BUYER, payload_id=""))
+    assert status_of(response.content)[0] == 200
+    store = connector.app.extensions["punchout.connector"].store
+    assert store.keys("replay", "acme") == []
+
+
+def test_an_unreadable_resend_record_is_treated_as_a_new_setup(connector: LiveConnector) -> None:
+    first = connector.post_cxml(setup_request(BUYER, payload_id="resend-1"))
+    store = connector.app.extensions["punchout.connector"].store
+    key = store.key("resend", "acme", "resend-1")
+    assert isinstance(store.get(key), dict)
+    store.put(key, {"body": "x"}, 60)  # no session: unreadable
+    again = connector.post_cxml(setup_request(BUYER, payload_id="resend-1"))
+    assert status_of(again.content)[0] == 200
+    assert start_url_of(again.content) != start_url_of(first.content)  # a new StartPage
+
+
+def test_a_resend_after_its_session_ended_is_a_new_punch_out(connector: LiveConnector) -> None:
+    first = connector.post_cxml(setup_request(BUYER, payload_id="resend-2"))
+    c = connector.app.extensions["punchout.connector"]
+    record = c.store.get(c.store.key("resend", "acme", "resend-2"))
+    c.sessions.end(record["session"])  # e.g. the cart went back, or it timed out
+    again = connector.post_cxml(setup_request(BUYER, payload_id="resend-2"))
+    assert status_of(again.content)[0] == 200
+    assert start_url_of(again.content) != start_url_of(first.content)
+    reopened = c.store.get(c.store.key("resend", "acme", "resend-2"))
+    assert reopened["session"] != record["session"]  # a new session, not the ended one

@@ -9,15 +9,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from punchout.oci import LENGTHS, read_new_items
-from tests.buyer_side import (
-    Browser,
-    BuyerIdentity,
-    ReturnedCart,
-    new_items,
-    order_request,
-    status_of,
-)
+from punchout.oci import LENGTHS
+from tests.buyer_side import Browser, BuyerIdentity, ReturnedCart, order_request, status_of
+from tests.oci_form import new_items
 from tests.support import OCI_PASSWORD
 from tests.web.conftest import LiveConnector
 
@@ -61,7 +55,7 @@ def returned(browser: Browser, quantity: str = "1", **fields: str) -> dict[str, 
         "target": target,
         "fields": form_fields,
         "charset": charset,
-        "items": read_new_items(dict(form_fields)),
+        "items": new_items(form_fields),
     }
 
 
@@ -147,7 +141,7 @@ def test_validate_detail_and_background_search(connector: LiveConnector) -> None
     )
     assert page.status_code == 200 and page.history == []  # answered on this URL
     _, _, fields, _ = browser.returned_form()
-    (item,) = read_new_items(dict(fields))
+    (item,) = new_items(fields)
     assert (item["EXT_PRODUCT_ID"], item["QUANTITY"], item["PRICE"]) == (reference, "12", "42.50")
     check_oci_field_formats(item)
 
@@ -168,12 +162,12 @@ def test_validate_detail_and_background_search(connector: LiveConnector) -> None
         data=callup(FUNCTION="BACKGROUND_SEARCH", SEARCHSTRING="banner"),
     )
     _, _, fields, _ = browser.returned_form()
-    assert [i["VENDORMAT"] for i in read_new_items(dict(fields))] == ["BN-RU-850"]
+    assert [i["VENDORMAT"] for i in new_items(fields)] == ["BN-RU-850"]
     browser.post(
         f"{connector.url}/oci/acme", data=callup(FUNCTION="BACKGROUND_SEARCH", SEARCHSTRING="")
     )
     _, _, fields, _ = browser.returned_form()
-    assert len(read_new_items(dict(fields))) == 3
+    assert len(new_items(fields)) == 3
 
 
 def test_indexed_fields_work_for_every_function(connector: LiveConnector) -> None:

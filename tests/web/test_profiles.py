@@ -17,7 +17,8 @@ from punchout.cxml.read import read_request
 from punchout.keys import hash_secret
 from punchout.profiles import PROFILE_NAMES
 from punchout.registry_file import add_buyer
-from tests.buyer_side import Browser, new_items, start_url_of, status_of
+from tests.buyer_side import Browser, start_url_of, status_of
+from tests.oci_form import new_items
 from tests.support import SHARED_CXML
 from tests.web.conftest import LiveConnector
 

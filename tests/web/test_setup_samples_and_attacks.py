@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,25 +11,15 @@ from punchout.cxml.parse import parse_xml
 from punchout.cxml.read import read_request
 from tests.buyer_side import Browser, BuyerIdentity, setup_request, start_url_of, status_of
 from tests.cxml.test_parse import ATTACKS
-from tests.support import SHARED_CXML
+from tests.support import corpus_valid_samples, fixture_documents
 from tests.web.conftest import LiveConnector
 
 pytestmark = pytest.mark.sandbox
 
 
-def valid_samples() -> list[Path]:
-    report = SHARED_CXML / "samples" / "validation-1.2.071.json"
-    if not report.exists():
-        pytest.skip(f"the cXML reference pack is not at {SHARED_CXML}")
-    entries = json.loads(report.read_text())
-    return [
-        SHARED_CXML / e["file"]
-        for e in entries
-        if e["file"].startswith("samples/PunchOutSetupRequest/") and e["valid"]
-    ]
-
-
-@pytest.mark.parametrize("path", valid_samples(), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", fixture_documents("setup-") + corpus_valid_samples("PunchOutSetupRequest")
+)
 def test_each_dtd_valid_sample_is_accepted_with_its_own_credentials(
     connector: LiveConnector, path: Path
 ) -> None:
