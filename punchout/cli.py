@@ -19,6 +19,7 @@ from punchout.cli_buyers import buyers, pricebook, users
 from punchout.cli_common import with_app
 from punchout.cli_keys import keys
 from punchout.orders import OrderDesk
+from punchout.serve import serve
 from punchout.store import Store
 
 
@@ -144,3 +145,4 @@ def main() -> None:
 
 for _command in COMMANDS:
     main.add_command(_command)
+main.add_command(serve)

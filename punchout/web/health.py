@@ -1,15 +1,27 @@
-"""Liveness and readiness: the front page for people and ``/healthz`` for load balancers."""
+"""Liveness and readiness: the front page for people, ``/healthz`` and ``/readyz``.
+
+``/healthz`` says the process is alive and answers (a load balancer's liveness probe; it
+touches nothing else). ``/readyz`` says whether this instance can serve buyers: each entry of
+:data:`READINESS_CHECKS` is a small function returning ``(ok, detail)``; the answer is 200
+when all pass and 503 naming the ones that failed.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+import requests
 from flask import Blueprint, current_app, render_template
 from redis.exceptions import RedisError
 
+from punchout.connector import Connector
 from punchout.store import Store
 
 bp = Blueprint("health", __name__)
+
+#: A readiness check: ``(passed, one line for the operator)``.
+Check = Callable[[Connector], tuple[bool, str]]
 
 
 @bp.get("/")
@@ -26,12 +38,83 @@ def favicon() -> tuple[str, int]:
 
 @bp.get("/healthz")
 def healthz() -> tuple[dict[str, Any], int]:
-    """200 when Redis answers, 503 otherwise."""
-    store: Store = current_app.extensions["punchout.store"]
+    """200 while the process answers: liveness only (readiness is ``/readyz``)."""
+    return {"status": "ok"}, 200
+
+
+def redis_reachable(c: Connector) -> tuple[bool, str]:
     try:
-        redis_ok = store.ping()
-    except RedisError:
-        redis_ok = False
-    return {"status": "ok" if redis_ok else "unavailable", "redis": redis_ok}, (
-        200 if redis_ok else 503
-    )
+        return c.store.ping(), "answers"
+    except RedisError as exc:
+        return False, f"unreachable: {type(exc).__name__}"
+
+
+def redis_durable(c: Connector) -> tuple[bool, str]:
+    """Redis keeps what it is told across a restart (append-only file or snapshots): the
+    order ledger lives there."""
+    return durability(c.store)
+
+
+def durability(store: Store) -> tuple[bool, str]:
+    try:
+        config = store.redis.config_get("appendonly")
+        config.update(store.redis.config_get("save"))
+    except RedisError as exc:  # managed Redis often forbids CONFIG: say so, do not guess
+        if "unknown command" in str(exc).lower() or "no permissions" in str(exc).lower():
+            return True, "CONFIG is not allowed here; check the provider's persistence setting"
+        return False, f"unreachable: {type(exc).__name__}"
+    if config.get("appendonly") == "yes":
+        return True, "append-only file"
+    if str(config.get("save", "")).strip():
+        return True, f"snapshots only (save {config['save']}): enable appendonly"
+    return False, "neither appendonly nor save is configured: a restart loses the ledger"
+
+
+def printnow_answering(c: Connector) -> tuple[bool, str]:
+    """PrintNow's server answers HTTP at its base URL (any answer below 500)."""
+    url = c.settings.printnow_url or "(sandbox)"
+    try:
+        response = c.client.http.get(
+            c.settings.printnow_url + "/", timeout=c.settings.printnow_connect_timeout
+        )
+    except requests.RequestException as exc:
+        return False, f"{url} unreachable: {type(exc).__name__}"
+    if response.status_code >= 500:
+        return False, f"{url} answered {response.status_code}"
+    return True, f"{url} answers"
+
+
+def registry_loaded(c: Connector) -> tuple[bool, str]:
+    try:
+        return True, f"{len(c.registry.all())} buyer(s)"
+    except Exception as exc:
+        return False, f"{c.settings.buyers_file} does not load: {exc}"
+
+
+def pricebook_loaded(c: Connector) -> tuple[bool, str]:
+    try:
+        c.pricebook  # noqa: B018 (loading is the check)
+    except Exception as exc:
+        return False, f"the price book does not load: {exc}"
+    return True, "loaded"
+
+
+READINESS_CHECKS: list[tuple[str, Check]] = [
+    ("redis", redis_reachable),
+    ("redis_durable", redis_durable),
+    ("printnow", printnow_answering),
+    ("registry", registry_loaded),
+    ("pricebook", pricebook_loaded),
+]
+
+
+@bp.get("/readyz")
+def readyz() -> tuple[dict[str, Any], int]:
+    """200 when every readiness check passes, 503 otherwise; each check's result in the body."""
+    c: Connector = current_app.extensions["punchout.connector"]
+    checks: dict[str, dict[str, Any]] = {}
+    for name, check in READINESS_CHECKS:
+        ok, detail = check(c)
+        checks[name] = {"ok": ok, "detail": detail}
+    ready = all(entry["ok"] for entry in checks.values())
+    return {"status": "ready" if ready else "not ready", "checks": checks}, (200 if ready else 503)
