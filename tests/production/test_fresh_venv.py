@@ -58,7 +58,14 @@ def test_the_production_section_from_an_empty_virtualenv(
     )  # fmt: skip
     (secret,) = re.findall(r"SharedSecret \(shown only now.*\n\s+(\S+)", added)
 
-    args = ("--workers", "2", "--threads", "4")
+    args = (
+        "--workers",
+        "2",
+        "--threads",
+        "4",
+        "--config",
+        str(CHECKOUT / "deploy/gunicorn.conf.py"),
+    )
     served = serve(tmp_path, "serve", env, *args, punchout=punchout, port=port)
     try:
         ready = served.wait_ready("/readyz")
