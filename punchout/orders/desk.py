@@ -24,6 +24,7 @@ from typing import Any
 
 from redis.exceptions import LockError, RedisError
 
+from punchout import alerts
 from punchout.buyers import Buyer
 from punchout.cart import offer_key
 from punchout.connector import Connector
@@ -152,9 +153,7 @@ class OrderDesk:
         except Refused as exc:
             return OrderAnswer(exc.code, exc.message), []
         except Uncertain as exc:
-            log.error(
-                "buyer %s: order %s needs a supplier check: %s", buyer.id, order.order_id, exc
-            )
+            alerts.order_needs_attention(self.c.settings, buyer.id, order.order_id, str(exc))
             return OrderAnswer(500, NOT_CONFIRMED), []
         except Postponed as exc:
             log.warning("buyer %s: order %s postponed: %s", buyer.id, order.order_id, exc)

@@ -19,6 +19,7 @@ from punchout.cxml.model import Credential, OrderRequest, PunchOutSetupRequest, 
 from punchout.cxml.parse import MalformedDocument, PayloadTooLarge, parse_xml
 from punchout.cxml.read import InvalidRequest, read_request
 from punchout.identity import ANONYMOUS_USER, ProcurementUser, identify_user
+from punchout.observability.requests_log import note
 from punchout.orders import OrderDesk
 from punchout.sessions import Resend, new_session_id
 from punchout.setup_flow import (
@@ -77,6 +78,7 @@ def cxml() -> Response:
     except (MalformedDocument, InvalidRequest, BadMultipart) as exc:
         log.warning("cXML request refused: %s", exc)
         return status_response(400, str(exc))
+    note(document=req.kind, payload_id=req.payload_id or "")
     credential = "cxml:" + _named(req.header.from_credentials).casefold()
     address = request.remote_addr or ""
     wait = auth_limiter().retry_after(credential, address)
@@ -89,6 +91,7 @@ def cxml() -> Response:
     if buyer is None:
         auth_limiter().failed(credential, address)
         return status_response(401, "The credentials were not recognised.")
+    note(buyer=buyer.id)
     if req.kind == "ProfileRequest":
         return cxml_response(build.profile_response(_transactions()), 200)
     if req.kind == "PunchOutSetupRequest":

@@ -1,15 +1,27 @@
-"""Liveness and readiness: the front page for people and ``/healthz`` for load balancers."""
+"""Liveness and readiness: the front page for people, ``/healthz`` and ``/readyz``.
+
+``/healthz`` says the process is alive and answers (a load balancer's liveness probe; it
+touches nothing else). ``/readyz`` says whether this instance can serve buyers: each entry of
+:data:`READINESS_CHECKS` is a small function returning ``(ok, detail)``; the answer is 200
+when all pass and 503 naming the ones that failed.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+import requests
 from flask import Blueprint, current_app, render_template
 from redis.exceptions import RedisError
 
-from punchout.store import Store, durability
+from punchout.connector import Connector
+from punchout.store import durability
 
 bp = Blueprint("health", __name__)
+
+#: A readiness check: ``(passed, one line for the operator)``.
+Check = Callable[[Connector], tuple[bool, str]]
 
 
 @bp.get("/")
@@ -26,19 +38,76 @@ def favicon() -> tuple[str, int]:
 
 @bp.get("/healthz")
 def healthz() -> tuple[dict[str, Any], int]:
-    """200 when Redis answers and keeps the order ledger (persistence, no eviction) or the
-    risk is accepted (``redis_volatile_accepted``); 503 otherwise, with the problems named."""
-    store: Store = current_app.extensions["punchout.store"]
-    accepted = bool(current_app.extensions["punchout.settings"].redis_volatile_accepted)
+    """200 while the process answers: liveness only (readiness is ``/readyz``)."""
+    return {"status": "ok"}, 200
+
+
+def redis_reachable(c: Connector) -> tuple[bool, str]:
     try:
-        redis_ok = store.ping()
-        kept = durability(store.redis)
-    except RedisError:
-        return {"status": "unavailable", "redis": False}, 503
-    ready = redis_ok and (not kept.problems or accepted)
-    body = {
-        "status": "ok" if ready else "unavailable",
-        "redis": redis_ok,
-        "durability": {**kept.to_json(), "risk_accepted": accepted},
-    }
-    return body, 200 if ready else 503
+        return c.store.ping(), "answers"
+    except RedisError as exc:
+        return False, f"unreachable: {type(exc).__name__}"
+
+
+def redis_durable(c: Connector) -> tuple[bool, str]:
+    """Redis keeps the order ledger across a restart and never evicts it, or the operator
+    accepted the risk (``redis_volatile_accepted``): orders are refused otherwise."""
+    try:
+        kept = durability(c.store.redis)
+    except RedisError as exc:
+        return False, f"unreachable: {type(exc).__name__}"
+    if not kept.problems:
+        return True, f"{kept.persistence}; a crash loses {kept.loss_window}"
+    if c.settings.redis_volatile_accepted:
+        return True, "risk accepted (redis_volatile_accepted): " + "; ".join(kept.problems)
+    return False, "; ".join(kept.problems)
+
+
+def printnow_answering(c: Connector) -> tuple[bool, str]:
+    """PrintNow's server answers HTTP at its base URL (any answer below 500)."""
+    url = c.settings.printnow_url or "(sandbox)"
+    try:
+        response = c.client.http.get(
+            c.settings.printnow_url + "/", timeout=c.settings.printnow_connect_timeout
+        )
+    except requests.RequestException as exc:
+        return False, f"{url} unreachable: {type(exc).__name__}"
+    if response.status_code >= 500:
+        return False, f"{url} answered {response.status_code}"
+    return True, f"{url} answers"
+
+
+def registry_loaded(c: Connector) -> tuple[bool, str]:
+    try:
+        return True, f"{len(c.registry.all())} buyer(s)"
+    except Exception as exc:
+        return False, f"{c.settings.buyers_file} does not load: {exc}"
+
+
+def pricebook_loaded(c: Connector) -> tuple[bool, str]:
+    try:
+        c.pricebook  # noqa: B018 (loading is the check)
+    except Exception as exc:
+        return False, f"the price book does not load: {exc}"
+    return True, "loaded"
+
+
+READINESS_CHECKS: list[tuple[str, Check]] = [
+    ("redis", redis_reachable),
+    ("redis_durable", redis_durable),
+    ("printnow", printnow_answering),
+    ("registry", registry_loaded),
+    ("pricebook", pricebook_loaded),
+]
+
+
+@bp.get("/readyz")
+def readyz() -> tuple[dict[str, Any], int]:
+    """200 when every readiness check passes, 503 otherwise; each check's result in the body."""
+    c: Connector = current_app.extensions["punchout.connector"]
+    checks: dict[str, dict[str, Any]] = {}
+    for name, check in READINESS_CHECKS:
+        ok, detail = check(c)
+        checks[name] = {"ok": ok, "detail": detail}
+    ready = all(entry["ok"] for entry in checks.values())
+    return {"status": "ready" if ready else "not ready", "checks": checks}, (200 if ready else 503)

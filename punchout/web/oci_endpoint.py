@@ -24,6 +24,7 @@ from punchout.buyers import Buyer, approved_return_url, authenticate
 from punchout.cart import offer_key
 from punchout.identity import ANONYMOUS_USER, IdentityError, ProcurementUser
 from punchout.numbers import BadNumber, parse_quantity
+from punchout.observability.requests_log import note
 from punchout.pricebook import PriceItem, Unpriced
 from punchout.printnow import PrintNowError
 from punchout.references import BadReference, read_reference
@@ -58,6 +59,7 @@ def entry(buyer_id: str) -> Response:
         password_field=settings.password_field if settings else "PASSWORD",
         hook_field=settings.hook_field if settings else "HOOK_URL",
     )
+    note(document="OCI " + (callup.function or "call-up"))
     credential, address = f"oci:{buyer_id.casefold()}", request.remote_addr or ""
     wait = auth_limiter().retry_after(credential, address)
     if wait:

@@ -145,15 +145,17 @@ def test_a_redis_without_persistence_is_refused_for_orders_unless_accepted(
     assert refused.code == 560
     assert "neither an append-only file nor RDB snapshots" in refused.message
     assert world.orders() == []
-    health = world.app.test_client().get("/healthz")
-    assert health.status_code == 503
-    assert health.json["durability"]["problems"] == [
-        "Redis has neither an append-only file nor RDB snapshots"
-    ]
+    ready = world.app.test_client().get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json["checks"]["redis_durable"] == {
+        "ok": False,
+        "detail": "Redis has neither an append-only file nor RDB snapshots",
+    }
     accepting = make_world(server.client(), redis_volatile_accepted=True)
     assert accepting.send(order).code == 200
-    health = accepting.app.test_client().get("/healthz")
-    assert health.status_code == 200 and health.json["durability"]["risk_accepted"] is True
+    ready = accepting.app.test_client().get("/readyz")
+    assert ready.json["checks"]["redis_durable"]["ok"] is True
+    assert "risk accepted" in ready.json["checks"]["redis_durable"]["detail"]
 
 
 def test_a_redis_that_may_evict_keys_is_refused(
