@@ -101,6 +101,8 @@
       form.setAttribute("aria-busy", "true");
     });
     window.addEventListener("pageshow", function () { sending = false; });
+    var first = form.querySelector("[data-focus]");  // a question asked: its safe answer
+    if (first) { first.focus(); }
     update(false);
   });
 })();
