@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -159,3 +160,21 @@ def test_new_window_mode_returns_the_cart_to_the_buyers_page(
     watched.shot("cart-back-on-the-buyers-page")
     assert "BC-STD-85x55" in page.inner_text("#cart-lines")
     assert page.context.pages == [page]
+
+
+def test_the_oci_detail_page_is_branded_and_accessible(demo: Demo, watched: Watched) -> None:
+    page = watched.page
+    query = urlencode(
+        {
+            "USERNAME": demo.account.oci_username,
+            "PASSWORD": demo.account.oci_password,
+            "HOOK_URL": f"{demo.simulator_url}/return-oci/none",
+            "FUNCTION": "DETAIL",
+            "PRODUCTID": "BC-STD-85x55",
+        }
+    )
+    page.goto(f"{demo.connector_url}/oci/{demo.account.buyer_id}?{query}")
+    page.get_by_role("heading", name="Prices").wait_for()
+    watched.shot("oci-detail")
+    assert page.locator("header.top").inner_text().strip() == "Example Print Co."
+    assert axe_problems(page) == []
