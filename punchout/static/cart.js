@@ -56,7 +56,8 @@
         var price = quantity === null ? null : unitPrice(breaks, quantity);
         var unit = row.querySelector(".unit-price");
         var line = row.querySelector(".line-total");
-        if (breaks.length === 0) { return; }
+        if (box.checked) { ticked += 1; }
+        if (breaks.length === 0) { return; }  // not priced: the server's text stays
         if (price === null) {
           unit.textContent = "—";
           line.textContent = "—";
@@ -66,7 +67,6 @@
           line.textContent = money(cents) + " " + currency;
           if (box.checked) { total += cents; }
         }
-        if (box.checked) { ticked += 1; }
       });
       var text = money(total) + " " + currency;
       ["cart-total", "cart-total-top"].forEach(function (id) {

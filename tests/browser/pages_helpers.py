@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 
 from punchout.connector import Connector
@@ -34,6 +35,8 @@ def punch_out(page: Any, demo: Demo, *, window: str = "iframe") -> Any:
         page.get_by_label("in a new window").check()
     page.get_by_role("button", name="Punch out to the print shop").click()
     if window == "new":
+        page.get_by_role("link", name="Open the storefront in a new window").wait_for()
+        page.wait_for_load_state("load")  # its stylesheet and script, before the test moves on
         return None
     frame = page.frame_locator("iframe.storefront")
     frame.get_by_role("heading", name="Design a product").wait_for()
@@ -52,6 +55,8 @@ def cart_frame(page: Any) -> Any:
 
 def axe_problems(target: Any) -> list[str]:
     """Serious or critical axe-core violations of the page or frame ``target``."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is missing at {AXE}: run `python3 tasks.py test` (npm install).")
     target.add_script_tag(path=str(AXE))
     result = target.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     return [
