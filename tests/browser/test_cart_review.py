@@ -139,3 +139,20 @@ def test_the_review_carries_the_supplier_brand_and_edit_mode_tags_nothing_new(
     assert frame.locator(".tag", has_text="new").count() == 0  # restored, not new
     watched.shot("edit-mode-no-new-tag")
     assert axe_problems(cart_frame(page)) == []
+
+
+def test_the_returning_page_is_accessible(demo: Demo, watched: Watched) -> None:
+    page = watched.page
+    frame = punch_out(page, demo)
+    design(frame, "Radia Perlman")
+    to_review(frame)
+    # The buyer answers the cart's post with 204: the "Returning your cart" page stays.
+    page.route("**/return/**", lambda route: route.fulfill(status=204))
+    watched.expect("/return/")  # Chromium reports a 204 navigation as aborted
+    frame.get_by_role("button", name="Return cart to procurement").click()
+    frame.get_by_role("heading", name="Returning your cart to your procurement system…").wait_for()
+    watched.shot("returning-page")
+    returning = next(
+        f for f in page.frames if f.url.rstrip("/").endswith("/cart/") or "/cart/" in f.url
+    )
+    assert axe_problems(returning) == []
