@@ -101,7 +101,8 @@
       form.setAttribute("aria-busy", "true");
     });
     window.addEventListener("pageshow", function () { sending = false; });
-    var first = form.querySelector("[data-focus]");  // a question asked: its safe answer
+    // A question asked: its safe answer; a quantity to correct: that field.
+    var first = form.querySelector("[data-focus]") || form.querySelector("[aria-invalid=true]");
     if (first) { first.focus(); }
     update(false);
   });

@@ -88,6 +88,7 @@ def test_an_empty_cart_is_confirmed_and_a_quantity_error_keeps_what_was_typed(
     watched.shot("quantity-error-names-the-line")
     wrong = frame.get_by_role("spinbutton", name=re.compile("Quantity of .*Katherine Johnson"))
     assert wrong.input_value() == "0" and wrong.get_attribute("aria-invalid") == "true"
+    assert wrong.evaluate("e => e === document.activeElement")  # focus is on what to correct
     assert (
         frame.get_by_role(
             "spinbutton", name=re.compile("Quantity of .*Dorothy Vaughan")
