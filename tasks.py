@@ -79,9 +79,21 @@ def ensure_chromium() -> None:
     subprocess.run([apt, "install", "-y", "-qq", "chromium"], check=True, env=env)
 
 
+def ensure_axe() -> None:
+    """The browser tests check each page with axe-core (npm); install it when it is missing."""
+    folder = ROOT / "tests" / "browser"
+    if (folder / "node_modules" / "axe-core" / "axe.min.js").exists():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        sys.exit("The browser tests need npm to install axe-core: apt-get install npm")
+    subprocess.run([npm, "install", "--no-audit", "--no-fund"], cwd=folder, check=True)
+
+
 def test(args: list[str]) -> None:
     setup("test")
     ensure_chromium()
+    ensure_axe()
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
     run(BIN / "mypy")

@@ -243,6 +243,14 @@ class Accounts:
         try:
             token = self.client.login(username, password, buyer.storefront_id)
         except AuthenticationFailed as exc:
+            if self._known(buyer, key)[0] is not None:  # the connector made this account
+                raise IdentityError(
+                    "Your storefront account cannot be opened with the supplier's current "
+                    "keys. Please ask your administrator to contact the supplier; trying again "
+                    "will not help.",
+                    f"buyer {buyer.id}: derived password of {username} refused "
+                    "(master key replaced or retired before `punchout keys migrate`?)",
+                ) from exc
             raise IdentityError(
                 "A storefront account with your email address exists already, so you cannot "
                 "be signed in automatically. Please ask the supplier to link your account.",

@@ -19,6 +19,21 @@ from typing import Any
 CENT = Decimal("0.01")
 #: UN/CEFACT Recommendation 20 codes (and the common Rec. 21 ones) accepted in the book.
 UNITS = frozenset({"EA", "BX", "PK", "RO", "ST", "SET", "C62", "H87", "PCE", "RM", "PAD", "BK"})
+#: The units' names as a person reads them next to a price.
+UNIT_NAMES = {
+    "EA": "each",
+    "BX": "box",
+    "PK": "pack",
+    "RO": "roll",
+    "ST": "sheet",
+    "SET": "set",
+    "C62": "piece",
+    "H87": "piece",
+    "PCE": "piece",
+    "RM": "ream",
+    "PAD": "pad",
+    "BK": "book",
+}
 _UNSPSC = re.compile(r"^\d{8}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 MAX_QUANTITY = Decimal(1_000_000)
@@ -49,6 +64,13 @@ class PriceItem:
     lead_time_days: int
     breaks: tuple[tuple[Decimal, Decimal], ...]
     """(minimum quantity, unit price), smallest minimum first."""
+    pack: str = ""
+    """What one unit holds, as the buyer reads it ("box of 500"); empty: one piece."""
+
+    @property
+    def sold_per(self) -> str:
+        """What one unit price buys: the pack, else the unit's name ("box", "each")."""
+        return self.pack or UNIT_NAMES.get(self.unit_of_measure, self.unit_of_measure)
 
     def unit_price(self, quantity: Decimal) -> Decimal | None:
         price = None
@@ -244,6 +266,10 @@ def _item(where: str, raw: Any, problems: list[str]) -> PriceItem | None:
     if isinstance(lead, bool) or not isinstance(lead, int) or lead < 0:
         problems.append(f"{where}.lead_time_days must be a whole number of days")
         lead = 0
+    pack = raw.get("pack", "")
+    if not isinstance(pack, str) or len(pack) > 60:
+        problems.append(f'{where}.pack must be a short text such as "box of 500"')
+        pack = ""
     breaks = []
     prices = raw.get("prices")
     if not isinstance(prices, dict) or not prices:
@@ -270,4 +296,5 @@ def _item(where: str, raw: Any, problems: list[str]) -> PriceItem | None:
         unspsc=unspsc,
         lead_time_days=int(lead),
         breaks=tuple(sorted(breaks)),
+        pack=pack.strip(),
     )

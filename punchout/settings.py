@@ -85,6 +85,14 @@ class Settings:
     alert_email_to: str
     alert_email_from: str
     smtp_server: str
+    #: Supplier branding on every connector page (see defaults.toml).
+    supplier_name: str
+    brand_logo_url: str
+    brand_color: str
+    brand_text_color: str
+    support_email: str
+    support_phone: str
+    price_note: str
     printnow_api_token: str = field(repr=False)
     printnow_api_key: str = field(repr=False)
     master_key: str = field(repr=False)
@@ -182,6 +190,7 @@ def load_settings(
                 f"use at least {MIN_KEY_LENGTH} random characters"
             )
 
+    _check_branding(values, problems)
     _check_url("public_url", values["public_url"], problems, required=True)
     _check_url("printnow_url", values["printnow_url"], problems, required=False)
     _check_url("alert_webhook_url", values["alert_webhook_url"], problems, required=False)
@@ -263,3 +272,34 @@ def _check_url(name: str, value: str, problems: list[str], *, required: bool) ->
     parts = urlsplit(value)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         problems.append(f"{name} must be an http(s) URL, not {value!r}")
+
+
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def _check_branding(values: dict[str, Any], problems: list[str]) -> None:
+    """Colours as #rrggbb with readable contrast (WCAG 2.1 AA: 4.5:1), a name, an image URL."""
+    if not str(values["supplier_name"]).strip():
+        problems.append("supplier_name must be set: it heads every connector page")
+    colours = [str(values[n]) for n in ("brand_color", "brand_text_color")]
+    for name, colour in zip(("brand_color", "brand_text_color"), colours, strict=True):
+        if not _HEX_COLOUR.fullmatch(colour):
+            problems.append(f"{name} must be a colour such as #0f6e5f, not {colour!r}")
+    if all(_HEX_COLOUR.fullmatch(c) for c in colours) and contrast(*colours) < 4.5:
+        problems.append(
+            f"brand_text_color {colours[1]} is not readable on brand_color {colours[0]} "
+            f"(contrast {contrast(*colours):.1f}:1, at least 4.5:1 is needed)"
+        )
+    _check_url("brand_logo_url", str(values["brand_logo_url"]), problems, required=False)
+
+
+def contrast(first: str, second: str) -> float:
+    """The WCAG 2.1 contrast ratio of two #rrggbb colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)

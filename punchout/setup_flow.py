@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from punchout.buyers import Buyer, approved_return_url
 from punchout.connector import Connector
 from punchout.identity import IdentityError, PipoLogin, ProcurementUser
+from punchout.outage import MISCONFIGURED, is_outage
 from punchout.printnow import PrintNowError
 from punchout.references import BadReference, read_reference
 from punchout.sessions import PunchoutSession, RestoredItem, new_session_id
@@ -89,6 +90,10 @@ def start_punchout(c: Connector, buyer: Buyer, intent: SetupIntent, *, session_i
     except IdentityError as exc:
         raise SetupRefused(403, exc.message, exc.reason) from exc
     except PrintNowError as exc:
+        if not is_outage(exc):  # an unknown storefront, refused credentials: not "try later"
+            raise SetupRefused(
+                500, MISCONFIGURED, f"buyer {buyer.id}: PrintNow refused the setup: {exc}"
+            ) from exc
         raise SetupRefused(
             503,
             "The print storefront is not answering right now; please try again in a few minutes.",

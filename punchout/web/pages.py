@@ -24,11 +24,13 @@ from punchout.buyers import Buyer
 from punchout.cart import Cart, Selection, build_cart, remember_offers
 from punchout.connector import Connector
 from punchout.identity import IdentityError, PipoLogin, ProcurementUser
-from punchout.numbers import BadNumber, parse_decimal
+from punchout.numbers import parse_quantity
+from punchout.outage import MISCONFIGURED, is_outage
 from punchout.pricebook import CartRejected, Unpriced
 from punchout.printnow import PrintNowError, Project, TokenInvalid
 from punchout.sessions import PunchoutSession
-from punchout.web import delivery
+from punchout.web import branding, delivery
+from punchout.web.cart_rows import Typed, cart_rows, quantity_error
 from punchout.web.context import BUYER_DISABLED, binding, connector, page, serving
 
 log = logging.getLogger(__name__)
@@ -37,8 +39,8 @@ bp = Blueprint("pages", __name__)
 
 T = TypeVar("T")
 
-#: Largest quantity a user can put on one cart line.
-MAX_QUANTITY = Decimal(1_000_000)
+bp.app_context_processor(branding.brand_context)
+bp.get("/brand.css")(branding.brand_css)
 
 
 @bp.get("/start/<token>")
@@ -65,16 +67,17 @@ def start(token: str) -> BaseResponse:
     else:
         if not session.projects_seen:
             # The designs that exist before the user starts: the others are this session's.
-            try:
-                listed = c.client.list_projects(session.pipo_token)
-            except PrintNowError as exc:
+            opened = _Open(session, buyer)
+            try:  # the session may have waited hours: its PIPO token is renewed if needed
+                listed = _with_login(opened, c.client.list_projects)
+            except (PrintNowError, IdentityError) as exc:
                 log.error("session %s: PrintNow failed at the StartPage: %s", session.id[:8], exc)
-                return page(
-                    "The storefront is unavailable",
-                    "The print storefront is not answering right now. Please start the "
-                    "punch-out again from your procurement system in a few minutes.",
-                    status=503,
-                )
+                if isinstance(exc, IdentityError):
+                    return page(
+                        "Your storefront account needs the supplier", exc.message, status=409
+                    )
+                return _printnow_failed(exc)
+            session = opened.session
             restored = {item.project_id for item in session.restored_items}
             session = replace(
                 session,
@@ -167,41 +170,51 @@ def cart(session_id: str) -> BaseResponse | str:
     return _render_cart(opened, projects)
 
 
-def _render_cart(opened: _Open, projects: list[Project], error: str = "") -> str:
+def _render_cart(
+    opened: _Open,
+    projects: list[Project],
+    error: str = "",
+    *,
+    typed: Typed | None = None,
+    line_errors: dict[int, str] | None = None,
+    confirm_delete: Project | None = None,
+    confirm_empty: bool = False,
+) -> str:
     c = connector()
     session = opened.session
-    restored = {item.project_id: item.quantity for item in session.restored_items}
-    rows = []
-    for project in projects:
-        is_new = project.id not in session.known_project_ids
-        quantity = restored.get(project.id, "1")
-        try:
-            line = c.pricebook.price(
-                opened.buyer.price_book, project.external_id, Decimal(quantity)
-            )
-            price, currency = line.unit_price, line.currency
-        except Unpriced:
-            price, currency = None, ""
-        rows.append(
-            {
-                "project": project,
-                "project_id": project.id,
-                "selected": is_new or project.id in restored,
-                "is_new": is_new,
-                "quantity": quantity,
-                "unit_price": price,
-                "currency": currency,
-            }
-        )
-    rows.sort(key=lambda r: (not r["selected"], -int(str(r["project_id"]))))
+    shown = cart_rows(
+        c.pricebook,
+        opened.buyer.price_book,
+        session,
+        projects,
+        typed or Typed(),
+        line_errors or {},
+    )
     return render_template(
         "cart.html",
         session=session,
-        rows=rows,
+        cart=shown,
+        rows=shown.rows,
         read_only=session.operation == "inspect",
         storefront=storefront_url(c, session),
         error=error,
+        confirm_delete=confirm_delete,
+        confirm_empty=confirm_empty,
     )
+
+
+def _typed() -> Typed:
+    """The ticks and quantities the posted cart form carried, to show them again as typed."""
+    selected = frozenset(pid for v in request.form.getlist("project") if (pid := _id(v)))
+    quantities = {}
+    for name, value in request.form.items():
+        if name.startswith("quantity-") and (pid := _id(name.removeprefix("quantity-"))):
+            quantities[pid] = value[:40]
+    return Typed(selected, quantities)
+
+
+def _id(text: str) -> int:
+    return int(text) if text.isdigit() and len(text) < 19 else 0
 
 
 @bp.post("/cart/<session_id>")
@@ -216,14 +229,22 @@ def cart_action(session_id: str) -> BaseResponse | str | tuple[str, int]:
         abort(400)
     action = request.form.get("action", "")
     c = connector()
+    editable = session.operation != "inspect"
     try:
-        if action.startswith("delete:") and session.operation != "inspect":
+        if action == "update" and editable:  # Enter in a quantity, or "Update totals"
+            return _render_cart(opened, _with_login(opened, c.client.list_projects), typed=_typed())
+        if action.startswith("delete:") and editable:  # asks first: deleting cannot be undone
+            projects = _with_login(opened, c.client.list_projects)
             project_id = _int(action.removeprefix("delete:"))
+            doomed = next((p for p in projects if p.id == project_id), None)
+            return _render_cart(opened, projects, typed=_typed(), confirm_delete=doomed)
+        if action.startswith("confirm-delete:") and editable:
+            project_id = _int(action.removeprefix("confirm-delete:"))
             _with_login(opened, lambda token: c.client.delete_project(token, project_id))
             log.info("session %s: project %s deleted", session.id[:8], project_id)
             return redirect(c.url(f"/cart/{session.id}"), code=303)
-        if action == "return" and session.operation != "inspect":
-            return _return_cart(opened)
+        if action in {"return", "return-empty"} and editable:
+            return _return_cart(opened, empty_confirmed=action == "return-empty")
         if action in {"cancel", "return"}:
             return _return_original(opened)
     except (PrintNowError, IdentityError) as exc:
@@ -238,29 +259,33 @@ def _int(text: str) -> int:
         abort(400)
 
 
-def _quantities(project_ids: list[int]) -> dict[int, Decimal] | str:
-    """The quantity typed for each selected project, or a message saying what is wrong."""
-    result = {}
+def _quantities(project_ids: list[int]) -> tuple[dict[int, Decimal], dict[int, str]]:
+    """The quantity typed for each selected project, and for each wrong one what is wrong."""
+    result: dict[int, Decimal] = {}
+    errors: dict[int, str] = {}
     for project_id in project_ids:
         raw = request.form.get(f"quantity-{project_id}", "1")
-        try:
-            quantity = parse_decimal(raw, field="quantity", places=3)  # bounds: next line
-        except BadNumber:
-            return f"“{raw.strip()[:40]}” is not a quantity. Please enter a whole number."
-        if quantity != quantity.to_integral_value() or not 1 <= quantity <= MAX_QUANTITY:
-            return f"Quantities must be whole numbers from 1 to {MAX_QUANTITY:,}."
-        result[project_id] = quantity
-    return result
+        problem = quantity_error(raw)
+        if problem:
+            errors[project_id] = problem
+        else:
+            result[project_id] = parse_quantity(raw)
+    return result, errors
 
 
-def _return_cart(opened: _Open) -> BaseResponse | str | tuple[str, int]:
+def _return_cart(opened: _Open, *, empty_confirmed: bool) -> BaseResponse | str | tuple[str, int]:
     c = connector()
     session, buyer = opened.session, opened.buyer
     selected = [_int(v) for v in request.form.getlist("project")]
-    quantities = _quantities(selected)
-    if isinstance(quantities, str):
+    if not selected and not empty_confirmed:  # an empty cart is said out loud, never silent
         listed = _with_login(opened, c.client.list_projects)
-        return _render_cart(opened, listed, error=quantities), 400
+        return _render_cart(opened, listed, typed=_typed(), confirm_empty=True)
+    quantities, errors = _quantities(selected)
+    if errors:
+        listed = _with_login(opened, c.client.list_projects)
+        names = [p.name or f"design {p.id}" for p in listed if p.id in errors]
+        message = "Please correct the quantity of " + ", ".join(names or ["a design"]) + "."
+        return _render_cart(opened, listed, message, typed=_typed(), line_errors=errors), 400
     user = ProcurementUser(
         key=session.user_key,
         email=session.user_email,
@@ -287,6 +312,7 @@ def _return_cart(opened: _Open) -> BaseResponse | str | tuple[str, int]:
             opened,
             list(projects.values()),
             error="Some of the designs you picked no longer exist. Please check the cart.",
+            typed=_typed(),
         ), 409
     selections = [Selection(projects[pid], quantities[pid]) for pid in selected]
     return _deliver(opened, selections, "return")
@@ -346,11 +372,21 @@ def _deliver(
 def _storefront_unavailable(opened: _Open, exc: Exception) -> BaseResponse:
     if isinstance(exc, IdentityError):
         log.error("session %s: %s", opened.session.id[:8], exc.reason)
-        return page("Your storefront account needs the supplier", exc.message, status=409)
+        return page(
+            "Your storefront account needs the supplier", exc.message, status=409, next_step="admin"
+        )
     log.error("session %s: PrintNow call failed: %s", opened.session.id[:8], exc)
+    return _printnow_failed(exc)
+
+
+def _printnow_failed(exc: Exception) -> BaseResponse:
+    """The page for a failed PrintNow call: an outage (try later) or a configuration to fix."""
+    if isinstance(exc, PrintNowError) and not is_outage(exc):
+        return page("The storefront cannot be opened", MISCONFIGURED, status=502, next_step="admin")
     return page(
         "The storefront is unavailable",
         "The print storefront is not answering right now. Your designs are safe; please try "
         "again in a few minutes.",
         status=503,
+        next_step="retry",
     )

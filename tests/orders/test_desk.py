@@ -77,6 +77,8 @@ def test_a_user_the_connector_does_not_know_gets_409_naming_the_lines(world: Wor
 
 
 def test_a_guest_is_transferred_into_the_account_that_exists_already(world: World) -> None:
+    if world.sandbox.documented:
+        pytest.skip("the documented createtemp answers no password: guests get no temporary user")
     world.set_buyer(user_policy="guest")
     buyer = world.buyer
     temp = world.c.accounts.start(buyer, ProcurementUser("guest@buyer.example"))

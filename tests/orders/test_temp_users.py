@@ -21,6 +21,15 @@ def _ttl(world: World, user_id: int) -> int:
     return int(store.redis.ttl(store.key("user", "acme", str(user_id))))
 
 
+@pytest.fixture(autouse=True)
+def _temporary_users_exist(world: World) -> None:
+    if world.sandbox.documented:
+        pytest.skip(
+            "the documented createtemp answers no password, so no temporary users are made "
+            "(tests/printnow/test_identity_documented.py covers that path)"
+        )
+
+
 def test_a_user_who_punches_out_again_before_converting_gets_the_same_temporary_user(
     world: World,
 ) -> None:

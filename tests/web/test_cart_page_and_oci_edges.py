@@ -23,7 +23,7 @@ def on_cart_page(connector: LiveConnector) -> Browser:
 @pytest.mark.parametrize(
     ("quantity", "words"),
     [
-        ("lots", "“lots” is not a quantity. Please enter a whole number."),
+        ("lots", "“lots” is not a quantity: enter a whole number."),
         ("1.5", "Quantities must be whole numbers from 1 to 1,000,000."),
         ("0", "Quantities must be whole numbers from 1 to 1,000,000."),
         ("1000001", "Quantities must be whole numbers from 1 to 1,000,000."),
@@ -37,7 +37,10 @@ def test_a_bad_quantity_is_shown_on_the_cart_page_and_nothing_is_sent(
     page = browser.submit_cart("return", quantities={p: quantity for p in checked})
     assert page.status_code == 400
     assert words in page.text
-    assert 'id="cart-form"' not in page.text
+    # The review is shown again with the line marked and what was typed kept.
+    assert 'id="review-form"' in page.text and 'aria-invalid="true"' in page.text
+    assert f'value="{quantity}"' in page.text
+    assert "cxml-base64" not in page.text and "cxml-urlencoded" not in page.text  # nothing sent
     # The same page, with the design still there, takes a good quantity next.
     browser.submit_cart("return", quantities={p: "2" for p in checked})
     (item,) = browser.returned_cart().items
@@ -47,7 +50,10 @@ def test_a_bad_quantity_is_shown_on_the_cart_page_and_nothing_is_sent(
 def test_a_design_deleted_from_the_cart_page_is_gone(connector: LiveConnector) -> None:
     browser = on_cart_page(connector)
     url, hidden, (project,) = browser.cart_form()
-    page = browser.post(url, [*hidden.items(), ("action", f"delete:{project}")])
+    asked = browser.post(url, [*hidden.items(), ("action", f"delete:{project}")])
+    assert asked.status_code == 200  # deleting cannot be undone: it is asked first
+    assert any(p["id"] == int(project) for p in connector.sandbox_state()["projects"])
+    page = browser.post(url, [*hidden.items(), ("action", f"confirm-delete:{project}")])
     assert page.status_code == 200 and page.url == url  # back on the cart page
     assert browser.cart_form()[2] == []
     assert all(p["id"] != int(project) for p in connector.sandbox_state()["projects"])

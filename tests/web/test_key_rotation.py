@@ -87,7 +87,10 @@ def test_rotate_migrate_and_retire_the_master_key(
     assert f"on key {key_id(OLD)}" in status.output
     migrated = runner.invoke(args=["keys", "migrate"])
     assert migrated.exit_code == 0, migrated.output
-    assert "1 stored password(s) encrypted again" in migrated.output
+    # Bob's temporary user's password is stored encrypted; where createtemp gives no password
+    # (PrintNow's documented answer) Bob got a derived account instead and nothing is stored.
+    stored = 0 if before.sandbox.documented else 1
+    assert f"{stored} stored password(s) encrypted again" in migrated.output
     assert opens_with(rotated, CAROL, NEW)
     assert f"on key {key_id(OLD)}" not in runner.invoke(args=["keys", "status"]).output
 
@@ -107,6 +110,13 @@ def test_a_key_changed_without_rotation_says_ask_not_retry(
 ) -> None:
     design_and_return(make_connector(), JANE, "Jane Before")
     replaced = make_connector(master_key="replaced-master-" + "r" * 32)
+    if replaced.sandbox.documented:
+        # No temporary users there: the account is opened at setup, and refused there.
+        body = setup_request(BUYER, email=JANE, payload_id=f"p{next(_payloads)}")
+        code, text = status_of(replaced.post_cxml(body).content)
+        assert code == 403 and "administrator" in text and "will not help" in text, text
+        assert "email address exists" not in text  # the cause is the key, not the e-mail
+        return
     browser = punch_out(replaced, JANE)
     browser.design(name_on_card="Jane Again")
     browser.get(browser.storefront_return_url())
