@@ -12,16 +12,21 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
-from typing import TextIO
+from decimal import Decimal
+from typing import Any, TextIO
 
 import click
 from flask import Flask, current_app
 
-from punchout.cli_buyers import buyers, pricebook, users
+from punchout import __version__, cli_buyers_change
+from punchout.cli_buyers import buyers, pricebook
 from punchout.cli_common import with_app
 from punchout.cli_keys import keys
 from punchout.cli_printnow import printnow
+from punchout.cli_users import users
+from punchout.numbers import BadNumber, parse_price, parse_quantity
 from punchout.orders import BadRecord, OrderDesk
+from punchout.orders.records import Ledger, OrderRecord
 
 
 def _desk() -> OrderDesk:
@@ -36,20 +41,73 @@ def orders() -> None:
 
 @orders.command("list")
 @click.argument("buyer", required=False)
+@click.option(
+    "--attention", is_flag=True, help="Only orders the supplier must act on, with the command."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
 @with_app
-def orders_list(buyer: str | None) -> None:
-    """List orders in the ledger (of BUYER, or of every buyer), newest state last."""
-    records = list(_desk().ledger.records(buyer))
-    if not records:
-        click.echo("No orders yet.")
+def orders_list(buyer: str | None, attention: bool, as_json: bool) -> None:
+    """List orders in the ledger (of BUYER, or of every buyer): date, PO, amount, PrintNow
+    orders, state, and what needs the supplier's attention (`orders resolve` when PrintNow's
+    answer was lost, `orders show` when the buyer was answered 500); `orders retry` does
+    not exist because the buyer's retry finishes an order."""
+    ledger = _desk().ledger
+    rows = [_order_row(ledger, record) for record in ledger.records(buyer)]
+    rows = [row for row in rows if row["attention"] or not attention]
+    rows.sort(key=lambda row: str(row["date"]))
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
         return
-    click.echo(f"{'buyer':<16} {'type':<7} {'order id':<24} {'state':<10} printnow orders")
-    for record in records:
-        ids = ", ".join(map(str, record.pipo_ids()))
+    if not rows:
+        click.echo("Nothing needs attention." if attention else "No orders yet.")
+        return
+    click.echo(
+        f"{'date':<16} {'buyer':<12} {'type':<6} {'PO':<20} {'amount':>14} "
+        f"{'PrintNow':<12} {'state':<17} needs attention"
+    )
+    for row in rows:
+        ids = ", ".join(map(str, row["printnow_orders"])) or "-"
         click.echo(
-            f"{record.buyer:<16} {record.type:<7} {record.order_id:<24} "
-            f"{record.state:<10} {ids or '-'}"
+            f"{str(row['date'])[:16]:<16} {row['buyer']:<12} {row['type']:<6} "
+            f"{row['order_id']:<20} {row['amount']:>14} {ids:<12} {row['state']:<17} "
+            f"{row['attention'] or '-'}"
         )
+
+
+def _order_row(ledger: Ledger, record: OrderRecord) -> dict[str, Any]:
+    """One order as `orders list` shows it, with the command that settles it if any."""
+    lines = ledger.lines(record)
+    totals: dict[str, Decimal] = {}
+    for line in lines:
+        try:
+            cost = parse_quantity(line.quantity) * parse_price(line.unit_price)
+        except BadNumber:
+            continue
+        totals[line.currency] = totals.get(line.currency, Decimal(0)) + cost
+    amount = "; ".join(f"{total:.2f} {currency}" for currency, total in totals.items())
+    audit = ledger.audit_entries(record.buyer, record.order_id)
+    last_code = audit[-1]["answer"]["code"] if audit else None
+    state: str = record.state
+    action = ""
+    ref = f"{record.buyer} {record.order_id}"
+    if any(group.state == "creating" for group in record.groups):
+        state = "uncertain"
+        action = f"punchout orders resolve {ref} --created ID | --not-created"
+    elif record.state == "received" and last_code == 500:
+        state = "needs check"
+        action = f"punchout orders show {ref}: a design is missing in PrintNow"
+    elif record.state == "received":
+        state = "awaiting retry"
+    return {
+        "date": record.history[0]["at"] if record.history else "",
+        "buyer": record.buyer,
+        "type": record.type,
+        "order_id": record.order_id,
+        "amount": amount or "-",
+        "printnow_orders": record.pipo_ids(),
+        "state": state,
+        "attention": action,
+    }
 
 
 @orders.command("show")
@@ -164,9 +222,18 @@ def register(app: Flask) -> None:
         app.cli.add_command(command)
 
 
-@click.group()
+for _change in cli_buyers_change.COMMANDS:
+    buyers.add_command(_change)
+
+
+@click.group(context_settings={"max_content_width": 100})
+@click.version_option(__version__, prog_name="punchout")
 def main() -> None:
-    """Punch-out connector administration. Settings come from PUNCHOUT_* variables."""
+    """Punch-out connector administration. Settings come from PUNCHOUT_* variables.
+
+    Shell completion (click's): add `eval "$(_PUNCHOUT_COMPLETE=bash_source punchout)"` to
+    ~/.bashrc (zsh: zsh_source, fish: fish_source).
+    """
 
 
 for _command in COMMANDS:

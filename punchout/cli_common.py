@@ -1,18 +1,27 @@
-"""What every ``punchout`` command shares: running inside the app, and one-line errors."""
+"""What every ``punchout`` command shares: running inside the app, and one-line errors.
+
+Two ways to run a command: :func:`with_app` builds the whole connector (secrets, Redis,
+PrintNow client) for the commands that need it; :func:`with_files` gives the commands that
+only read or write the buyer registry and the price book an :class:`Office` built from the
+settings alone, with no secret and no Redis, so they answer at once.
+"""
 
 from __future__ import annotations
 
 import functools
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
 
 import click
 from flask import current_app, has_app_context
 from flask.cli import ScriptInfo
 
-from punchout.connector import Connector
-from punchout.settings import SettingsError
+from punchout.buyers import Buyer, BuyerRegistry, RegistryError
+from punchout.connector import Connector, pricebook_path
+from punchout.pricebook import PriceBook, PriceBookError
+from punchout.settings import Settings, SettingsError, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,3 +59,66 @@ def fail(message: str) -> NoReturn:
     """Stop the command with one clear line on stderr and exit status 1."""
     click.echo(f"punchout: {message}", err=True)
     sys.exit(1)
+
+
+@dataclass(frozen=True)
+class Office:
+    """What the registry commands need: the settings (secrets may be empty), the buyer
+    registry and the price book as the connector loads them."""
+
+    settings: Settings
+    registry: BuyerRegistry
+    pricebook: PriceBook
+
+    def url(self, path: str) -> str:
+        """An absolute URL of the connector, as browsers and buyers reach it."""
+        return self.settings.public_url + path
+
+    def buyer(self, buyer_id: str) -> Buyer:
+        """The buyer, or a one-line error naming the command that lists them."""
+        buyer = self.registry.get(buyer_id)
+        if buyer is None:
+            fail(f"There is no buyer {buyer_id!r}; `punchout buyers list` shows them.")
+        return buyer
+
+
+_OFFICE_KEY = "punchout.office"
+
+
+def with_files(command: F) -> F:
+    """Run a command that only reads or writes the registry files: inside the app when one
+    is at hand (Flask's CLI, tests), otherwise from the settings alone, with no secret, no
+    Redis and no PrintNow."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if has_app_context():
+            return command(*args, **kwargs)
+        context = click.get_current_context()
+        if context.find_object(ScriptInfo) is not None:  # under `flask` or its test runner
+            return with_app(command)(*args, **kwargs)
+        try:
+            settings = load_settings(require_secrets=False)
+        except SettingsError as exc:
+            click.echo(f"punchout: {exc}", err=True)
+            sys.exit(2)
+        context.meta[_OFFICE_KEY] = settings
+        return command(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def office() -> Office:
+    """The registry, price book and settings, read afresh (a command may have just written
+    the registry)."""
+    if has_app_context():
+        c = connector()
+        return Office(c.settings, c.registry, c.pricebook)
+    settings: Settings = click.get_current_context().meta[_OFFICE_KEY]
+    try:
+        path = settings.buyers_path
+        registry = BuyerRegistry.load(path) if path.exists() else BuyerRegistry.empty()
+        book = PriceBook.load(pricebook_path(settings))
+    except (RegistryError, PriceBookError) as exc:
+        fail(str(exc).replace("\n", " "))
+    return Office(settings, registry, book)
