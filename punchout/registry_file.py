@@ -233,3 +233,12 @@ def replace_buyer(path: Path, buyer_id: str, text: str) -> None:
         raise RegistryChangeError(f"there is no buyer {buyer_id!r} in {path}")
     buyers[buyer_id] = tables[buyer_id]
     _write(path, document)
+
+
+def remove_buyer(path: Path, buyer_id: str) -> None:
+    """Take the buyer's table out of the registry (nothing happens when there is none)."""
+    document = _load(path)
+    buyers = document.get("buyers")
+    if buyers is not None and buyer_id in buyers:
+        buyers.remove(buyer_id)
+        _write(path, document)
