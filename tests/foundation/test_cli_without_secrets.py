@@ -108,3 +108,23 @@ def test_a_fresh_clone_puts_punchout_on_path_as_the_readme_says(tmp_path: Path) 
     )
     assert done.returncode == 0, done.stderr
     assert f"version {__version__}" in done.stdout and "No buyers yet" in done.stdout
+
+
+def test_users_import_without_a_printnow_url_is_one_line(
+    invoke: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = invoke
+    assert callable(run)
+    assert run(*ADD).exit_code == 0
+    for name in SECRET_NAMES:
+        monkeypatch.setenv(f"{ENV_PREFIX}{name.upper()}", "x" * 40)
+    monkeypatch.delenv("REDIS_URL")  # an embedded Redis under the test's instance folder
+    monkeypatch.delenv(f"{ENV_PREFIX}PRINTNOW_URL", raising=False)  # as `serve` runs by default
+    rows = tmp_path / "users.csv"
+    rows.write_text("email,first_name,last_name\nann@acme.example,Ann,Lee\n")
+    result = run("users", "import", "acme", str(rows))
+    assert result.exit_code == 1, result.output
+    assert result.output.strip().splitlines() == [
+        "punchout: PUNCHOUT_PRINTNOW_URL is not set, so there is no PrintNow to create accounts "
+        "in: set it to the PrintNow (or sandbox) URL the connector uses."
+    ]
