@@ -13,20 +13,20 @@ import json
 import re
 from datetime import UTC, datetime
 from ipaddress import ip_address
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import click
 
-from punchout.admin_screen import AdminScreen, admin_screen
 from punchout.buyers import PROTOCOLS, USER_POLICIES, Buyer, Secret
-from punchout.cart import cart_field_names
-from punchout.cli_common import Office, fail, office, with_files
-from punchout.connector import pricebook_path
+from punchout.cli_common import Office, fail, office, pricebook_file, with_files
 from punchout.keys import generate_secret, hash_secret
 from punchout.pricebook import PriceBook, PriceBookError
 from punchout.profiles import DEFAULT_PROFILE, PROFILE_NAMES, get_profile
 from punchout.registry_file import RegistryChangeError, add_buyer
+
+if TYPE_CHECKING:
+    from punchout.admin_screen import AdminScreen
 
 BUYER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
@@ -42,7 +42,7 @@ def echo_json(value: Any) -> None:
 # ---------------------------------------------------------------------------- buyers
 
 
-@click.group("buyers")
+@click.group("buyers", short_help="Buyer organisations: add, show, set, edit, test, rotate.")
 def buyers() -> None:
     """Buyer organisations: add, show, set, edit, test, rotate secrets, enable, disable."""
 
@@ -264,6 +264,8 @@ def url_warnings(c: Office) -> list[str]:
 
 
 def _print_operator_view(c: Office, buyer: Buyer) -> None:
+    from punchout.cart import cart_field_names  # the cart module (and Redis) on use only
+
     click.echo(
         f"  {buyer.name} ({buyer.id}): {'enabled' if buyer.enabled else 'DISABLED'}; "
         f"storefront {buyer.storefront_id}; profile {buyer.profile}; "
@@ -282,6 +284,8 @@ def _print_operator_view(c: Office, buyer: Buyer) -> None:
 
 
 def _screen(c: Office, buyer: Buyer) -> AdminScreen:
+    from punchout.admin_screen import admin_screen  # imports the cart module: on use only
+
     return admin_screen(
         buyer,
         cxml_url=c.url("/cxml"),
@@ -302,6 +306,8 @@ def _print_for_buyer(c: Office, buyer: Buyer) -> None:
     width = max((len(label) for label, _ in screen.rows), default=0)
     for label, value in screen.rows:
         click.echo(f"    {label + ':':<{width + 1}} {value}")
+    from punchout.cart import cart_field_names
+
     s = c.settings
     click.echo("  Details")
     if "cxml" in buyer.protocols:
@@ -354,7 +360,7 @@ def pricebook_check(templates: tuple[str, ...]) -> None:
     """Check that every buyer can be priced for every template, with valid UOM, UNSPSC and
     currency (a template priced in any list, or named with --template, must be in all)."""
     c = office()
-    path = pricebook_path(c.settings)
+    path = pricebook_file(c.settings)
     try:
         book = PriceBook.load(path)
     except PriceBookError as exc:

@@ -13,7 +13,6 @@ from typing import Any
 
 import click
 
-from punchout import link_check
 from punchout.buyers import PROTOCOLS
 from punchout.cli_buyers import echo_json, show_secret
 from punchout.cli_common import fail, office, with_files
@@ -187,6 +186,8 @@ def _set_enabled(buyer_id: str, enabled: bool) -> None:
 @with_files
 def buyers_test(buyer_id: str, url: str, secret: str, protocol: str | None, as_json: bool) -> None:
     """Play the buyer against a running connector and report each step."""
+    from punchout import link_check  # requests and the cXML reader: only this command
+
     c = office()
     buyer = c.buyer(buyer_id)
     base = url or c.settings.public_url

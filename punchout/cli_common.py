@@ -12,16 +12,38 @@ import functools
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NoReturn, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
-from flask import current_app, has_app_context
-from flask.cli import ScriptInfo
 
 from punchout.buyers import Buyer, BuyerRegistry, RegistryError
-from punchout.connector import Connector, pricebook_path
 from punchout.pricebook import PriceBook, PriceBookError
 from punchout.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:  # the connector (Redis, PrintNow, sessions) loads only for with_app
+    from punchout.connector import Connector
+
+
+def _has_app_context() -> bool:
+    """Whether a Flask app is active; none can be before Flask is imported, and the registry
+    commands run without importing it."""
+    if "flask" not in sys.modules:
+        return False
+    from flask import has_app_context
+
+    return has_app_context()
+
+
+def _script_info() -> object | None:
+    """Flask's ScriptInfo when run under `flask` or its test runner."""
+    if "flask" not in sys.modules:
+        return None
+    from flask.cli import ScriptInfo
+
+    info: object | None = click.get_current_context().find_object(ScriptInfo)
+    return info
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,8 +53,10 @@ def with_app(command: F) -> F:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if has_app_context():
+        if _has_app_context():
             return command(*args, **kwargs)
+        from flask.cli import ScriptInfo
+
         info = click.get_current_context().find_object(ScriptInfo)
         try:
             if info is not None:  # under `flask` or Flask's test runner
@@ -51,6 +75,8 @@ def with_app(command: F) -> F:
 
 
 def connector() -> Connector:
+    from flask import current_app
+
     value: Connector = current_app.extensions["punchout.connector"]
     return value
 
@@ -85,6 +111,13 @@ class Office:
 _OFFICE_KEY = "punchout.office"
 
 
+def pricebook_file(settings: Settings) -> Path:
+    """The configured price book, or the shipped example (as the connector loads it)."""
+    from punchout.connector import pricebook_path
+
+    return pricebook_path(settings)
+
+
 def with_files(command: F) -> F:
     """Run a command that only reads or writes the registry files: inside the app when one
     is at hand (Flask's CLI, tests), otherwise from the settings alone, with no secret, no
@@ -92,10 +125,10 @@ def with_files(command: F) -> F:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if has_app_context():
+        if _has_app_context():
             return command(*args, **kwargs)
         context = click.get_current_context()
-        if context.find_object(ScriptInfo) is not None:  # under `flask` or its test runner
+        if _script_info() is not None:  # under `flask` or its test runner
             return with_app(command)(*args, **kwargs)
         try:
             settings = load_settings(require_secrets=False)
@@ -111,14 +144,14 @@ def with_files(command: F) -> F:
 def office() -> Office:
     """The registry, price book and settings, read afresh (a command may have just written
     the registry)."""
-    if has_app_context():
+    if _has_app_context():
         c = connector()
         return Office(c.settings, c.registry, c.pricebook)
     settings: Settings = click.get_current_context().meta[_OFFICE_KEY]
     try:
         path = settings.buyers_path
         registry = BuyerRegistry.load(path) if path.exists() else BuyerRegistry.empty()
-        book = PriceBook.load(pricebook_path(settings))
+        book = PriceBook.load(pricebook_file(settings))
     except (RegistryError, PriceBookError) as exc:
         fail(str(exc).replace("\n", " "))
     return Office(settings, registry, book)
