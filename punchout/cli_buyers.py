@@ -88,6 +88,7 @@ def buyers() -> None:
     help="Host the cart may be posted back to, e.g. acme.coupahost.com or *.acme.com "
     "(repeat, or separate with commas).",
 )
+@click.option("--json", "as_json", is_flag=True, help="Print the buyer and its secrets as JSON.")
 @with_files
 def buyers_add(
     buyer_id: str,
@@ -101,6 +102,7 @@ def buyers_add(
     identity: str,
     oci_username: str,
     return_hosts: tuple[str, ...],
+    as_json: bool,
 ) -> None:
     """Register a buyer and generate its secrets (shown once; only their hashes are stored):
     the cXML shared secret and, for OCI, a separate OCI password."""
@@ -148,6 +150,10 @@ def buyers_add(
         fail(f"Nothing was written: {exc}")
     c = office()
     buyer = c.buyer(buyer_id)
+    if as_json:
+        secrets = {"secret": secret, "oci_password": oci_password}
+        echo_json({"operator": _summary(buyer), **secrets, "for_buyer": _for_buyer_json(c, buyer)})
+        return
     click.secho("For you (the operator)", bold=True)
     click.echo(f"  Buyer {buyer_id} added to {c.settings.buyers_path}.")
     _print_operator_view(c, buyer)
@@ -221,15 +227,7 @@ def buyers_show(buyer_id: str, for_buyer: bool, as_json: bool) -> None:
     c = office()
     buyer = c.buyer(buyer_id)
     if as_json:
-        screen = _screen(c, buyer)
-        view = {
-            "for_buyer": {
-                "title": screen.title,
-                "where": screen.where,
-                "fields": dict(screen.rows),
-                "warnings": url_warnings(c),
-            }
-        }
+        view = {"for_buyer": _for_buyer_json(c, buyer)}
         if not for_buyer:
             view["operator"] = {**_summary(buyer), "secrets": _secrets_hint(buyer.secrets),
                                 "oci_secrets": _secrets_hint(buyer.oci_secrets)}  # fmt: skip
@@ -240,6 +238,16 @@ def buyers_show(buyer_id: str, for_buyer: bool, as_json: bool) -> None:
         _print_operator_view(c, buyer)
         click.secho("For the buyer's procurement admin (`--for-buyer` prints it alone)", bold=True)
     _print_for_buyer(c, buyer)
+
+
+def _for_buyer_json(c: Office, buyer: Buyer) -> dict[str, Any]:
+    screen = _screen(c, buyer)
+    return {
+        "title": screen.title,
+        "where": screen.where,
+        "fields": dict(screen.rows),
+        "warnings": url_warnings(c),
+    }
 
 
 def url_warnings(c: Office) -> list[str]:
@@ -355,8 +363,9 @@ def pricebook() -> None:
     multiple=True,
     help="A storefront template every buyer must be able to order (repeatable).",
 )
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
 @with_files
-def pricebook_check(templates: tuple[str, ...]) -> None:
+def pricebook_check(templates: tuple[str, ...], as_json: bool) -> None:
     """Check that every buyer can be priced for every template, with valid UOM, UNSPSC and
     currency (a template priced in any list, or named with --template, must be in all)."""
     c = office()
@@ -364,6 +373,9 @@ def pricebook_check(templates: tuple[str, ...]) -> None:
     try:
         book = PriceBook.load(path)
     except PriceBookError as exc:
+        if as_json:
+            echo_json({"file": str(path), "ok": False, "problems": exc.problems})
+            raise SystemExit(1) from None
         for problem in exc.problems:
             click.echo(f"  {problem}")
         fail(f"The price book {path} is not valid.")
@@ -379,6 +391,10 @@ def pricebook_check(templates: tuple[str, ...]) -> None:
                 f"buyer {buyer.id}: list {buyer.price_book!r} has no price for "
                 + ", ".join(missing)
             )
+    if as_json:
+        echo_json({"file": str(path), "ok": not problems, "problems": problems,
+                   "templates": sorted(wanted), "lists": sorted(book.lists)})  # fmt: skip
+        raise SystemExit(1 if problems else 0)
     for problem in problems:
         click.echo(f"  {problem}")
     if problems:

@@ -139,11 +139,15 @@ def buyers_rotate(
     show_secret(secret, kind)
 
 
+_JSON = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+
+
 @click.command("disable")
 @click.argument("buyer_id")
 @_YES
+@_JSON
 @with_files
-def buyers_disable(buyer_id: str, yes: bool) -> None:
+def buyers_disable(buyer_id: str, yes: bool, as_json: bool) -> None:
     """Refuse the buyer's punch-outs and orders (nothing is deleted)."""
     if not yes:
         click.confirm(
@@ -151,24 +155,28 @@ def buyers_disable(buyer_id: str, yes: bool) -> None:
             abort=True,
             err=True,
         )
-    _set_enabled(buyer_id, False)
+    _set_enabled(buyer_id, False, as_json)
 
 
 @click.command("enable")
 @click.argument("buyer_id")
+@_JSON
 @with_files
-def buyers_enable(buyer_id: str) -> None:
+def buyers_enable(buyer_id: str, as_json: bool) -> None:
     """Accept the buyer again."""
-    _set_enabled(buyer_id, True)
+    _set_enabled(buyer_id, True, as_json)
 
 
-def _set_enabled(buyer_id: str, enabled: bool) -> None:
+def _set_enabled(buyer_id: str, enabled: bool, as_json: bool) -> None:
     c = office()
     buyer = c.buyer(buyer_id)
     try:
         set_enabled(c.settings.buyers_path, buyer.id, enabled)
     except RegistryChangeError as exc:
         fail(f"Nothing was written: {exc}")
+    if as_json:
+        echo_json({"buyer": buyer.id, "enabled": enabled})
+        return
     click.echo(f"Buyer {buyer.id} {'enabled' if enabled else 'disabled'}.")
 
 

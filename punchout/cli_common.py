@@ -90,11 +90,20 @@ def fail(message: str) -> NoReturn:
 @dataclass(frozen=True)
 class Office:
     """What the registry commands need: the settings (secrets may be empty), the buyer
-    registry and the price book as the connector loads them."""
+    registry and the price book (read on first use) as the connector loads them."""
 
     settings: Settings
     registry: BuyerRegistry
-    pricebook: PriceBook
+    book: PriceBook | None = None
+
+    @property
+    def pricebook(self) -> PriceBook:
+        if self.book is not None:
+            return self.book
+        try:
+            return PriceBook.load(pricebook_file(self.settings))
+        except PriceBookError as exc:
+            fail(str(exc))
 
     def url(self, path: str) -> str:
         """An absolute URL of the connector, as browsers and buyers reach it."""
@@ -151,7 +160,6 @@ def office() -> Office:
     try:
         path = settings.buyers_path
         registry = BuyerRegistry.load(path) if path.exists() else BuyerRegistry.empty()
-        book = PriceBook.load(pricebook_file(settings))
-    except (RegistryError, PriceBookError) as exc:
-        fail(str(exc).replace("\n", " "))
-    return Office(settings, registry, book)
+    except RegistryError as exc:
+        fail(str(exc))
+    return Office(settings, registry)

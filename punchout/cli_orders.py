@@ -190,8 +190,11 @@ def orders_import(file: TextIO, replace: bool) -> None:
 @click.option("--created", "pipo_order_id", type=int, default=None,
               help="PrintNow created the order after all: its order id.")  # fmt: skip
 @click.option("--not-created", is_flag=True, help="PrintNow did not create the order.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @with_app
-def orders_resolve(buyer: str, order_id: str, pipo_order_id: int | None, not_created: bool) -> None:
+def orders_resolve(
+    buyer: str, order_id: str, pipo_order_id: int | None, not_created: bool, as_json: bool
+) -> None:
     """Settle an order whose creation PrintNow never confirmed (answered 500 to the buyer).
 
     Check the PrintNow order list for the PO number first. With --created ID the buyer's next
@@ -204,4 +207,9 @@ def orders_resolve(buyer: str, order_id: str, pipo_order_id: int | None, not_cre
     if not count:
         click.echo(f"punchout: order {order_id!r} of {buyer!r} has nothing to resolve.", err=True)
         sys.exit(1)
+    if as_json:
+        created = None if not_created else pipo_order_id
+        result = {"buyer": buyer, "order_id": order_id, "resolved": count, "created": created}
+        click.echo(json.dumps(result))
+        return
     click.echo(f"Resolved; the buyer's next retry of {order_id} finishes the order.")

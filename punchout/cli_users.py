@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 from pathlib import Path
 
 import click
@@ -51,11 +52,18 @@ def users() -> None:
 
 @users.command("list")
 @click.argument("buyer_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the users as JSON.")
 @with_app
-def users_list(buyer_id: str) -> None:
+def users_list(buyer_id: str, as_json: bool) -> None:
     """List the storefront users the connector knows for a buyer."""
     buyer = _buyer(buyer_id)
     entries = connector().accounts.directory(buyer.id)
+    if as_json:
+        rows = [{"storefront_id": user_id, "kind": str(record.get("kind", "")),
+                 "user": str(record.get("user_key", "")),
+                 "username": record.get("username")} for user_id, record in entries]  # fmt: skip
+        click.echo(json.dumps(rows, indent=2, default=str))
+        return
     if not entries:
         click.echo(f"No storefront users yet for {buyer.id}.")
         return

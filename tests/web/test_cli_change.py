@@ -159,3 +159,25 @@ def test_buyers_test_marks_a_refused_http_answer_as_failed(connector: LiveConnec
         "detail": f"401 from {connector.url}/cxml",
     }
     assert "SharedSecret" in report["diagnosis"]
+
+
+def test_the_other_buyer_commands_answer_in_json(connector: LiveConnector) -> None:
+    added = run(connector, "buyers", "add", "--id", "hooli", "--name", "Hooli", "--profile",
+                "coupa", "--storefront", "1", "--user-policy", "guest", "--price-book",
+                "standard", "--domain", "DUNS", "--identity", "H-1", "--return-host",
+                "hooli.coupahost.com", "--json")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    data = json.loads(added.output)
+    buyer = BuyerRegistry.load(connector.buyers_file).get("hooli")
+    assert buyer is not None and authenticate(buyer, data["secret"], datetime.now(UTC))
+    assert data["operator"]["user_policy"] == "guest" and data["oci_password"] == ""
+    assert data["for_buyer"]["fields"]["Identity"] == "H-1"
+    disabled = run(connector, "buyers", "disable", "hooli", "--yes", "--json")
+    assert json.loads(disabled.output) == {"buyer": "hooli", "enabled": False}
+    enabled = run(connector, "buyers", "enable", "hooli", "--json")
+    assert json.loads(enabled.output) == {"buyer": "hooli", "enabled": True}
+    checked = run(connector, "pricebook", "check", "--template", "NO-SUCH", "--json")
+    assert checked.exit_code == 1
+    report = json.loads(checked.output)
+    assert report["ok"] is False and "NO-SUCH" in report["problems"][0]
+    assert json.loads(run(connector, "users", "list", "acme", "--json").output) == []

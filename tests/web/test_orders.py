@@ -288,9 +288,12 @@ def test_a_lost_create_answer_is_never_duplicated_and_an_operator_resolves_it(
     assert "PO-9009" in flagged.output and "uncertain" in flagged.output
     assert "punchout orders resolve acme PO-9009 --created ID | --not-created" in flagged.output
     resolved = runner.invoke(
-        args=["orders", "resolve", "acme", "PO-9009", "--created", str(order["id"])]
+        args=["orders", "resolve", "acme", "PO-9009", "--created", str(order["id"]), "--json"]
     )
     assert resolved.exit_code == 0, resolved.output
+    assert json.loads(resolved.output) == {
+        "buyer": "acme", "order_id": "PO-9009", "resolved": 1, "created": order["id"]
+    }  # fmt: skip
     finished = connector.post_cxml(body)
     assert status_of(finished.content)[0] == 200
     (order,) = pipo_orders(connector)
