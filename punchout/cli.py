@@ -50,6 +50,18 @@ GROUPS: dict[str, Callable[[], click.Command]] = {
 }
 
 
+def _whole_short_help(command: click.Command) -> click.Command:
+    """Give each subcommand its help's first sentence as the line in its group's listing,
+    wrapped rather than cut with "..." (click's default cuts it to fit one line)."""
+    for sub in getattr(command, "commands", {}).values():
+        if not sub.short_help and sub.help:
+            paragraph = sub.help.split("\n\n", 1)[0]
+            sentence = " ".join(paragraph.split()).split(". ", 1)[0].rstrip(".")
+            sub.short_help = sentence + "."
+        _whole_short_help(sub)
+    return command
+
+
 class _Groups(click.Group):
     """A group whose subgroups are imported on first use (click's lazy loading)."""
 
@@ -58,14 +70,14 @@ class _Groups(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in GROUPS and cmd_name not in self.commands:
-            self.add_command(GROUPS[cmd_name](), cmd_name)
+            self.add_command(_whole_short_help(GROUPS[cmd_name]()), cmd_name)
         return super().get_command(ctx, cmd_name)
 
 
 def register(app: Flask) -> None:
     """Add the command groups to the app's ``flask`` CLI."""
     for name, load in GROUPS.items():
-        app.cli.add_command(load(), name)
+        app.cli.add_command(_whole_short_help(load()), name)
 
 
 @click.group(cls=_Groups, context_settings={"max_content_width": 100})

@@ -30,7 +30,7 @@ from punchout.registry_keys import BadSetting, parse_value
 _YES = click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 
 
-@click.command("set")
+@click.command("set", short_help="Change any setting of a buyer, given as KEY=VALUE pairs.")
 @click.argument("buyer_id")
 @click.argument("assignments", nargs=-1, required=True, metavar="KEY=VALUE...")
 @click.option("--json", "as_json", is_flag=True, help="Print the changed keys as JSON.")

@@ -128,3 +128,11 @@ def test_users_import_without_a_printnow_url_is_one_line(
         "punchout: PUNCHOUT_PRINTNOW_URL is not set, so there is no PrintNow to create accounts "
         "in: set it to the PrintNow (or sandbox) URL the connector uses."
     ]
+
+
+@pytest.mark.parametrize("group", ["buyers", "users", "orders", "keys", "printnow", "pricebook"])
+def test_help_lines_are_whole(invoke: object, group: str) -> None:
+    run = invoke
+    assert callable(run)
+    listing = run(group, "--help").output.split("Commands:", 1)[1]
+    assert "..." not in listing and "…" not in listing, listing
