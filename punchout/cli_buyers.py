@@ -128,6 +128,7 @@ def buyers_add(
     hosts = _split(return_hosts) or _split(
         (click.prompt("Hosts carts return to (comma separated, *.example.com allowed)"),)
     )
+    checked = _check_storefront(c, storefront)
     secret = generate_secret() if "cxml" in chosen else ""
     oci_password = generate_secret() if "oci" in chosen else ""
     try:
@@ -151,11 +152,11 @@ def buyers_add(
     c = office()
     buyer = c.buyer(buyer_id)
     if as_json:
-        secrets = {"secret": secret, "oci_password": oci_password}
+        secrets = {"secret": secret, "oci_password": oci_password, "storefront": checked}
         echo_json({"operator": _summary(buyer), **secrets, "for_buyer": _for_buyer_json(c, buyer)})
         return
     click.secho("For you (the operator)", bold=True)
-    click.echo(f"  Buyer {buyer_id} added to {c.settings.buyers_path}.")
+    click.echo(f"  Buyer {buyer_id} added to {c.settings.buyers_path}; {checked}.")
     _print_operator_view(c, buyer)
     if secret:
         show_secret(secret, "cxml")
@@ -163,6 +164,24 @@ def buyers_add(
         show_secret(oci_password, "oci")
     click.secho("For the buyer's procurement admin (`buyers show ID --for-buyer`)", bold=True)
     _print_for_buyer(c, buyer)
+
+
+def _check_storefront(c: Office, storefront: int) -> str:
+    """Ask PrintNow, when one is configured, whether the storefront exists; stop when it
+    says no. Returns what was found, for the operator."""
+    s = c.settings
+    if not (s.printnow_url and s.printnow_api_token and s.printnow_api_key):
+        return (
+            f"storefront {storefront} not checked (no PrintNow configured; "
+            f"`punchout printnow check --storefront {storefront}` checks it)"
+        )
+    from punchout.app import make_printnow_client
+    from punchout.cli_printnow import probe_storefront
+
+    exists, detail = probe_storefront(make_printnow_client(s), storefront)
+    if exists is False:
+        fail(f"Nothing was written: {detail.rstrip('.')}.")
+    return detail
 
 
 def show_secret(secret: str, kind: str) -> None:

@@ -22,6 +22,7 @@ from punchout.cli_common import connector, fail, with_app
 from punchout.identity import Accounts
 from punchout.printnow import (
     ApiCredentialsRejected,
+    BadRequest,
     Conflict,
     DuplicateEmail,
     DuplicateUserName,
@@ -284,3 +285,24 @@ def printnow_check(storefront_id: int | None, order_id: int | None) -> None:
     if not passed:
         fail("Some checks failed; see docs/connecting-to-printnow.md.")
     click.echo("PrintNow answers as the connector expects.")
+
+
+def probe_storefront(client: PrintNowClient, storefront_id: int) -> tuple[bool | None, str]:
+    """Whether PrintNow has the storefront: (True, ...) when a temporary user could be made
+    on it (PIPO: POST /user/createtemp; made permanent and deleted again at once), (False,
+    PrintNow's reason) when PrintNow refused it, (None, why) when PrintNow did not answer."""
+    try:
+        temp = client.create_temp_user(storefront_id)
+    except (BadRequest, NotFound) as exc:
+        return False, f"PrintNow refused storefront {storefront_id}: {exc.message}"
+    except PrintNowError as exc:
+        return None, f"PrintNow could not be asked about storefront {storefront_id}: {exc}"
+    spare = _throwaway()
+    try:
+        client.update_customer(temp.id, is_temporary=False, username=spare.username,
+                               password=spare.password, email=spare.email,
+                               first_name="Punchout", last_name="Check")  # fmt: skip
+        client.delete_customer(temp.id)
+    except PrintNowError as exc:
+        return True, f"storefront {storefront_id} exists (its check account was left: {exc})"
+    return True, f"storefront {storefront_id} exists"

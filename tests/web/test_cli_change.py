@@ -181,3 +181,18 @@ def test_the_other_buyer_commands_answer_in_json(connector: LiveConnector) -> No
     report = json.loads(checked.output)
     assert report["ok"] is False and "NO-SUCH" in report["problems"][0]
     assert json.loads(run(connector, "users", "list", "acme", "--json").output) == []
+
+
+def test_add_asks_printnow_whether_the_storefront_exists(connector: LiveConnector) -> None:
+    before = connector.buyers_file.read_bytes()
+    args = ["buyers", "add", "--id", "hooli", "--name", "Hooli", "--profile", "coupa",
+            "--user-policy", "per_user", "--price-book", "standard", "--domain", "DUNS",
+            "--identity", "H-1", "--return-host", "hooli.coupahost.com"]  # fmt: skip
+    missing = run(connector, *args, "--storefront", "999")
+    assert missing.exit_code == 1
+    assert "Nothing was written: PrintNow refused storefront 999" in missing.output
+    assert len(missing.output.strip().splitlines()) == 1
+    assert connector.buyers_file.read_bytes() == before
+    added = run(connector, *args, "--storefront", "1")
+    assert added.exit_code == 0, added.output
+    assert "storefront 1 exists" in added.output and "left" not in added.output
