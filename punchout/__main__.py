@@ -12,27 +12,15 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import secrets
 import sys
 import threading
 from urllib.parse import urlsplit
 
 from werkzeug.serving import make_server
 
-from punchout.settings import ENV_PREFIX, SECRET_NAMES, Settings, SettingsError, load_settings
+from punchout.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("punchout")
-
-
-def ephemeral_secrets(environ: dict[str, str]) -> list[str]:
-    """Fill in every missing secret with a random one; return the names generated."""
-    generated = []
-    for name in SECRET_NAMES:
-        env_name = f"{ENV_PREFIX}{name.upper()}"
-        if not environ.get(env_name):
-            environ[env_name] = secrets.token_urlsafe(32)
-            generated.append(env_name)
-    return generated
 
 
 def start_sandbox(settings: Settings, host: str, port: int) -> str:
@@ -65,11 +53,13 @@ def main(argv: list[str] | None = None) -> int:
 
     environ = dict(os.environ)
     if args.mode == "demo":
-        generated = ephemeral_secrets(environ)
+        from punchout.demo import keep_demo_secrets
+
+        generated, kept_in = keep_demo_secrets(environ)
         if generated:
             print(
-                "Demo: generated ephemeral secrets for " + ", ".join(generated) + ".\n"
-                "They live only in this process: sessions and signed references end with it.",
+                f"Demo: {', '.join(generated)} not set; using those kept in {kept_in} "
+                "(made on the first run, for the demo only).",
                 file=sys.stderr,
             )
     try:

@@ -24,13 +24,15 @@ from punchout.keys import generate_secret, hash_secret
 from punchout.printnow import PrintNowClient
 from punchout.registry_file import add_buyer, remove_buyer
 from punchout.sandbox import SandboxConfig, create_sandbox_app
-from punchout.settings import Settings
+from punchout.settings import ENV_PREFIX, SECRET_NAMES, Settings
 from punchout.simulator import SimulatorConfig, create_simulator_app
 from punchout.simulator.documents import BuyerAccount
 
 DEMO_BUYER = "demo"
 #: Files in the instance folder keeping the demo buyer's credentials (owner-only).
 SECRET_FILE, OCI_PASSWORD_FILE = "demo-buyer-secret.txt", "demo-buyer-oci-password.txt"
+#: The demo's own secrets (those not set in the environment), kept for the next run.
+DEMO_SECRETS_FILE = "demo-secrets.env"
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,33 @@ def kept_secret(path: Path) -> str:
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(secret + "\n")
     return secret
+
+
+def keep_demo_secrets(environ: dict[str, str]) -> tuple[list[str], Path]:
+    """Fill in every secret missing from ``environ`` from the instance folder's
+    ``demo-secrets.env`` (owner-only), generating and keeping there those it lacks, so a
+    restarted demo keeps its sessions, signed references and the buyer's secret working.
+    Returns the names taken from the file and the file."""
+    instance = Path(environ.get(f"{ENV_PREFIX}INSTANCE_PATH") or Path.cwd() / "instance")
+    path = instance / DEMO_SECRETS_FILE
+    kept: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            name, equals, value = line.partition("=")
+            if equals and value.strip():
+                kept[name.strip()] = value.strip()
+    filled = []
+    for name in SECRET_NAMES:
+        env_name = f"{ENV_PREFIX}{name.upper()}"
+        if not environ.get(env_name):
+            environ[env_name] = kept.setdefault(env_name, generate_secret() + generate_secret())
+            filled.append(env_name)
+    if filled:
+        instance.mkdir(parents=True, exist_ok=True)
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write("".join(f"{name}={value}\n" for name, value in kept.items()))
+    return filled, path
 
 
 def write_demo_registry(path: Path, secret: str, oci_password: str = "") -> BuyerAccount:

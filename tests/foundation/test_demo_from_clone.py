@@ -38,33 +38,28 @@ def test_the_cli_reaches_the_running_demo(tmp_path: Path) -> None:
     env.pop("REDIS_URL", None)  # the demo's embedded Redis, under the clone's instance/
     env[f"{ENV_PREFIX}PUBLIC_URL"] = url
     punchout = [str(clone / ".venv" / "bin" / "punchout")]
-    log = tmp_path / "demo.log"
-    with log.open("w") as out:
-        demo = subprocess.Popen(
-            [sys.executable, "-m", "punchout", "demo", "--sandbox-port", "0",
-             "--simulator-port", "0"], cwd=clone, env=env, stdout=out, stderr=out,
-        )  # fmt: skip
+    secret_file = clone / "instance" / "demo-buyer-secret.txt"
+    kept = clone / "instance" / "demo-secrets.env"
+    demo = _start_demo(clone, env, url, tmp_path / "demo.log")
     try:
-        secret_file = clone / "instance" / "demo-buyer-secret.txt"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and demo.poll() is None:
-            try:
-                if secret_file.exists() and requests.get(url + "/", timeout=2).ok:
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        assert demo.poll() is None, log.read_text()
         assert secret_file.stat().st_mode & 0o777 == 0o600
+        assert kept.stat().st_mode & 0o777 == 0o600
+        assert len(kept.read_text().splitlines()) == 4  # the four secrets, for the next run
         shown = subprocess.run(
             [*punchout, "buyers", "show", "demo", "--for-buyer"],
             cwd=clone, env=env, capture_output=True, text=True, timeout=30,
         )  # fmt: skip
         assert shown.returncode == 0, shown.stderr
         assert f"{url}/cxml" in shown.stdout and "AN-DEMO-BUYER" in shown.stdout
-        secret = secret_file.read_text().strip()
+    finally:
+        demo.terminate()
+        demo.wait(timeout=30)
+    secrets_before, buyer_secret = kept.read_text(), secret_file.read_text()
+    demo = _start_demo(clone, env, url, tmp_path / "demo-again.log")  # a restart keeps them
+    try:
+        assert kept.read_text() == secrets_before and secret_file.read_text() == buyer_secret
         tested = subprocess.run(
-            [*punchout, "buyers", "test", "demo", "--secret", secret],
+            [*punchout, "buyers", "test", "demo", "--secret", buyer_secret.strip()],
             cwd=clone, env=env, capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         assert tested.returncode == 0, tested.stdout + tested.stderr
@@ -72,3 +67,24 @@ def test_the_cli_reaches_the_running_demo(tmp_path: Path) -> None:
     finally:
         demo.terminate()
         demo.wait(timeout=30)
+
+
+def _start_demo(clone: Path, env: dict[str, str], url: str, log: Path) -> subprocess.Popen[bytes]:
+    """`python -m punchout demo` in the clone, once its connector answers."""
+    with log.open("w") as out:
+        demo = subprocess.Popen(
+            [sys.executable, "-m", "punchout", "demo", "--sandbox-port", "0",
+             "--simulator-port", "0"], cwd=clone, env=env, stdout=out, stderr=out,
+        )  # fmt: skip
+    secret_file = clone / "instance" / "demo-buyer-secret.txt"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and demo.poll() is None:
+        try:
+            if secret_file.exists() and requests.get(url + "/", timeout=2).ok:
+                return demo
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    demo.terminate()
+    demo.wait(timeout=30)
+    raise AssertionError(log.read_text())
