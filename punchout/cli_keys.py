@@ -7,6 +7,7 @@ stored passwords encrypted again), after which the previous key can be retired.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 import click
@@ -22,18 +23,24 @@ def keys() -> None:
 
 
 @keys.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 @with_app
-def keys_status() -> None:
+def keys_status(as_json: bool) -> None:
     """Show the current and previous master keys (by id) and which key users are on."""
     c = connector()
-    click.echo(f"Current master key: {key_id(c.keys.current)}")
-    for previous in c.keys.previous:
-        click.echo(f"Previous master key (still accepted): {key_id(previous)}")
     on: Counter[str] = Counter()
     for buyer in c.registry.all():
         for _, record in c.accounts.directory(buyer.id):
             if record.get("kind") == "derived":
                 on[str(record.get("key_id") or "unknown")] += 1
+    if as_json:
+        earlier = [key_id(k) for k in c.keys.previous]
+        status = {"current": key_id(c.keys.current), "previous": earlier, "derived_accounts": on}
+        click.echo(json.dumps(status, indent=2))
+        return
+    click.echo(f"Current master key: {key_id(c.keys.current)}")
+    for previous in c.keys.previous:
+        click.echo(f"Previous master key (still accepted): {key_id(previous)}")
     for kid, count in sorted(on.items()):
         click.echo(f"  {count} derived account(s) on key {kid}")
     stale = sum(n for kid, n in on.items() if kid != key_id(c.keys.current))

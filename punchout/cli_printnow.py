@@ -10,6 +10,7 @@ Temporary User") and then deleted.
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -267,13 +268,22 @@ def printnow() -> None:
 @printnow.command("check")
 @click.option("--storefront", "storefront_id", type=int, help="Only this storefront.")
 @click.option("--order", "order_id", type=int, help="Also read this order (read-only).")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @with_app
-def printnow_check(storefront_id: int | None, order_id: int | None) -> None:
+def printnow_check(storefront_id: int | None, order_id: int | None, as_json: bool) -> None:
     """Verify against the live storefronts what PrintNow's documentation leaves open."""
     c = connector()
     ids = [storefront_id] if storefront_id else sorted({b.storefront_id for b in c.registry.all()})
     if not ids:
         fail("No buyer names a storefront; pass --storefront.")
+    if as_json:
+        results = []
+        for sid in ids:
+            found = check_storefront(c.client, c.accounts, c.settings, sid, order_id=order_id)
+            rows = [{"check": n, "outcome": o, "detail": d} for n, o, d in found.rows]
+            results.append({"storefront": sid, "ok": found.ok, "checks": rows})
+        click.echo(json.dumps(results, indent=2))
+        raise SystemExit(0 if all(r["ok"] for r in results) else 1)
     passed = True
     for sid in ids:
         click.echo(f"Storefront {sid} at {c.settings.printnow_url}:")
