@@ -49,11 +49,16 @@ def keys_status(as_json: bool) -> None:
 
 
 @keys.command("migrate")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts and failures as JSON.")
 @with_app
-def keys_migrate() -> None:
+def keys_migrate(as_json: bool) -> None:
     """Move every known storefront user to the current master key."""
     c = connector()
     report = migrate(c.client, c.store, c.keys, c.encryptor, c.registry.all())
+    if as_json:
+        counts = {"derived": report.derived, "reencrypted": report.reencrypted}
+        click.echo(json.dumps({**counts, "failed": list(report.failed)}, indent=2))
+        raise SystemExit(1 if report.failed else 0)
     click.echo(
         f"{report.derived} derived account(s) on key {key_id(c.keys.current)}; "
         f"{report.reencrypted} stored password(s) encrypted again."

@@ -171,8 +171,9 @@ def orders_export(file: TextIO, buyer: str | None) -> None:
 @orders.command("import")
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @click.option("--replace", is_flag=True, help="Overwrite orders already in the ledger.")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @with_app
-def orders_import(file: TextIO, replace: bool) -> None:
+def orders_import(file: TextIO, replace: bool, as_json: bool) -> None:
     """Restore orders from a JSON Lines FILE made by `punchout orders export`. Every line is
     checked before anything is written; orders already in the ledger are kept unless
     --replace. Retried POs are then answered from the restored ledger."""
@@ -181,6 +182,9 @@ def orders_import(file: TextIO, replace: bool) -> None:
     except BadRecord as exc:
         click.echo(f"punchout: nothing imported: {exc}", err=True)
         sys.exit(1)
+    if as_json:
+        click.echo(json.dumps({"imported": written, "kept": skipped}))
+        return
     click.echo(f"Imported {written} orders; {skipped} already in the ledger were kept.")
 
 

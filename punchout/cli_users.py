@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -104,8 +105,9 @@ def users_link(buyer_id: str, user: str, username: str, password: str) -> None:
 @users.command("import")
 @click.argument("buyer_id")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the counts and failures as JSON.")
 @with_app
-def users_import(buyer_id: str, csv_file: Path) -> None:
+def users_import(buyer_id: str, csv_file: Path, as_json: bool) -> None:
     """Create storefront accounts ahead of time from a CSV (email, first_name, last_name).
 
     Safe to run again: rows already done are skipped, so an interrupted import resumes.
@@ -122,7 +124,9 @@ def users_import(buyer_id: str, csv_file: Path) -> None:
     done = {str(x) for x in c.store.redis.smembers(done_key)}
     failures: list[str] = []
     created = existing = 0
-    with click.progressbar(rows, label=f"Importing {len(rows)} users", show_pos=True) as bar:
+    label = f"Importing {len(rows)} users"
+    progress = sys.stderr if as_json else None  # the JSON alone on standard output
+    with click.progressbar(rows, label=label, show_pos=True, file=progress) as bar:
         for number, row in bar:
             email = row.get("email", "").strip().lower()
             if email in done:
@@ -159,6 +163,10 @@ def users_import(buyer_id: str, csv_file: Path) -> None:
             pipe.expire(done_key, IMPORT_MEMORY_DAYS * 86400)
             pipe.execute()
     skipped = len(done)
+    if as_json:
+        counts = {"created": created, "existed": existing, "done_before": skipped}
+        click.echo(json.dumps({"buyer": buyer.id, **counts, "failed": failures}, indent=2))
+        raise SystemExit(1 if failures else 0)
     click.echo(
         f"Done: {created} created, {existing} existed already, {skipped} done before, "
         f"{len(failures)} failed."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Callable
@@ -247,6 +248,12 @@ def test_users_import_is_interrupted_then_resumes(
     assert second.exit_code == 1  # the bad row is reported
     assert "3 created, 0 existed already, 2 done before, 1 failed" in second.output
     assert "row 7: no e-mail address" in second.output
+    third = run(connector, "users", "import", "acme", str(csv_file), "--json")
+    assert third.exit_code == 1
+    assert json.loads(third.stdout) == {
+        "buyer": "acme", "created": 0, "existed": 0, "done_before": 5,
+        "failed": ["row 7: no e-mail address"],
+    }  # fmt: skip
     usernames = {u["username"] for u in connector.sandbox_state()["users"]}
     for n in range(1, 6):
         assert derive_username("acme", f"user{n}@buyer.example") in usernames

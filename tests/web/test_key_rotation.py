@@ -92,6 +92,10 @@ def test_rotate_migrate_and_retire_the_master_key(
     migrated = runner.invoke(args=["keys", "migrate"])
     assert migrated.exit_code == 0, migrated.output
     assert "1 stored password(s) encrypted again" in migrated.output
+    again = runner.invoke(args=["keys", "migrate", "--json"])
+    assert again.exit_code == 0, again.output
+    report = json.loads(again.output)
+    assert set(report) == {"derived", "reencrypted", "failed"} and report["failed"] == []
     assert opens_with(rotated, CAROL, NEW)
     assert f"on key {key_id(OLD)}" not in runner.invoke(args=["keys", "status"]).output
 
