@@ -172,11 +172,19 @@ def orders_export(file: TextIO, buyer: str | None) -> None:
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @click.option("--replace", is_flag=True, help="Overwrite orders already in the ledger.")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@click.option("--yes", is_flag=True, help="Do not ask before --replace overwrites orders.")
 @with_app
-def orders_import(file: TextIO, replace: bool, as_json: bool) -> None:
+def orders_import(file: TextIO, replace: bool, as_json: bool, yes: bool) -> None:
     """Restore orders from a JSON Lines FILE made by `punchout orders export`. Every line is
     checked before anything is written; orders already in the ledger are kept unless
-    --replace. Retried POs are then answered from the restored ledger."""
+    --replace (which asks first). Retried POs are then answered from the restored ledger."""
+    if replace and not yes:
+        click.confirm(
+            "--replace overwrites the ledger's record of every order in the file, whatever "
+            "happened to it since the backup. Go on?",
+            abort=True,
+            err=True,
+        )
     try:
         written, skipped = _desk().ledger.import_(file, replace=replace)
     except BadRecord as exc:
