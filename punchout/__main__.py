@@ -1,9 +1,10 @@
 """``python -m punchout``: the demo, or the connector in production.
 
-``python -m punchout demo`` runs everything on embedded defaults: it generates ephemeral
-secrets for whatever is not set (and says so), starts an embedded Redis, the PrintNow
-sandbox, the connector and the buyer simulator with a demo buyer registered (on Werkzeug's
-server), and prints the one URL to open; SIGTERM or Ctrl-C stops it, embedded Redis included.
+``python -m punchout demo`` runs everything on embedded defaults: secrets that are not set
+come from the instance folder (made on the first run, for the demo only, and said so); it
+starts an embedded Redis, the PrintNow sandbox, the connector and the buyer simulator with a
+demo buyer registered (on Werkzeug's server), and prints the one URL to open; SIGTERM or
+Ctrl-C stops it, embedded Redis included.
 ``python -m punchout serve`` is ``punchout serve`` (:mod:`punchout.serve`, gunicorn).
 """
 
@@ -12,26 +13,14 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import secrets
 import signal
 import sys
 import threading
 from urllib.parse import urlsplit
 
-from punchout.settings import ENV_PREFIX, SECRET_NAMES, SettingsError, load_settings
+from punchout.settings import SettingsError, load_settings
 
 log = logging.getLogger("punchout")
-
-
-def ephemeral_secrets(environ: dict[str, str]) -> list[str]:
-    """Fill in every missing secret with a random one; return the names generated."""
-    generated = []
-    for name in SECRET_NAMES:
-        env_name = f"{ENV_PREFIX}{name.upper()}"
-        if not environ.get(env_name):
-            environ[env_name] = secrets.token_urlsafe(32)
-            generated.append(env_name)
-    return generated
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,11 +42,13 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     environ = dict(os.environ)
-    generated = ephemeral_secrets(environ)
+    from punchout.demo import keep_demo_secrets
+
+    generated, kept_in = keep_demo_secrets(environ)
     if generated:
         print(
-            "Demo: generated ephemeral secrets for " + ", ".join(generated) + ".\n"
-            "They live only in this process: sessions and signed references end with it.",
+            f"Demo: {', '.join(generated)} not set; using those kept in {kept_in} "
+            "(made on the first run, for the demo only).",
             file=sys.stderr,
         )
     try:

@@ -1,175 +1,98 @@
-"""The ``punchout`` command for the supplier's operations staff (Flask CLI, click).
+"""The ``punchout`` command for the supplier's operations staff (click; also Flask's CLI).
 
-``buyers``, ``users`` and ``pricebook`` onboard buyers (:mod:`punchout.cli_buyers`); ``keys``
-rotates the master key (:mod:`punchout.cli_keys`).
-``punchout orders list`` and ``punchout orders show BUYER ORDER_ID`` read the order ledger and
-the audit trail: what each purchase order asked, what was answered, how long it took and
-which PrintNow orders it made. ``export`` and ``import`` back the ledger up and restore it.
+``buyers``, ``pricebook`` (:mod:`punchout.cli_buyers`, :mod:`punchout.cli_buyers_change`)
+and ``users`` (:mod:`punchout.cli_users`) onboard buyers; ``orders``
+(:mod:`punchout.cli_orders`) reads and settles the order ledger; ``keys`` rotates the master
+key (:mod:`punchout.cli_keys`); ``printnow`` checks a PrintNow (:mod:`punchout.cli_printnow`);
+``serve`` runs the connector under gunicorn (:mod:`punchout.serve`).
+Each group's module is imported only when the group runs, so a command that reads the
+registry does not load Redis, PrintNow or the order desk.
 """
 
 from __future__ import annotations
 
-import json
-import sys
-from dataclasses import asdict
-from typing import TextIO
+import importlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
-from flask import Flask, current_app
 
-from punchout.cli_buyers import buyers, pricebook, users
-from punchout.cli_common import with_app
-from punchout.cli_keys import keys
-from punchout.cli_printnow import printnow
-from punchout.orders import BadRecord, OrderDesk
-from punchout.serve import serve
+from punchout import __version__
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
-def _desk() -> OrderDesk:
-    desk: OrderDesk = current_app.extensions["punchout.orders"]
-    return desk
+def _buyers() -> click.Command:
+    from punchout import cli_buyers_change
+    from punchout.cli_buyers import buyers
+
+    for command in cli_buyers_change.COMMANDS:
+        buyers.add_command(command)
+    return buyers
 
 
-@click.group("orders")
-def orders() -> None:
-    """Purchase orders received from buyers: the ledger and the audit trail."""
+def _attribute(module: str, name: str) -> Callable[[], click.Command]:
+    def load() -> click.Command:
+        command: click.Command = getattr(importlib.import_module(module), name)
+        return command
+
+    return load
 
 
-@orders.command("list")
-@click.argument("buyer", required=False)
-@with_app
-def orders_list(buyer: str | None) -> None:
-    """List orders in the ledger (of BUYER, or of every buyer), newest state last."""
-    records = list(_desk().ledger.records(buyer))
-    if not records:
-        click.echo("No orders yet.")
-        return
-    click.echo(f"{'buyer':<16} {'type':<7} {'order id':<24} {'state':<10} printnow orders")
-    for record in records:
-        ids = ", ".join(map(str, record.pipo_ids()))
-        click.echo(
-            f"{record.buyer:<16} {record.type:<7} {record.order_id:<24} "
-            f"{record.state:<10} {ids or '-'}"
-        )
+#: Each command group and how to load it.
+GROUPS: dict[str, Callable[[], click.Command]] = {
+    "buyers": _buyers,
+    "users": _attribute("punchout.cli_users", "users"),
+    "pricebook": _attribute("punchout.cli_buyers", "pricebook"),
+    "orders": _attribute("punchout.cli_orders", "orders"),
+    "keys": _attribute("punchout.cli_keys", "keys"),
+    "printnow": _attribute("punchout.cli_printnow", "printnow"),
+}
+
+#: Commands of the ``punchout`` command only (not the app's ``flask`` CLI): running the
+#: connector itself under gunicorn (:mod:`punchout.serve`).
+SERVER_COMMANDS: dict[str, Callable[[], click.Command]] = {
+    "serve": _attribute("punchout.serve", "serve"),
+}
 
 
-@orders.command("show")
-@click.argument("buyer")
-@click.argument("order_id")
-@click.option("--documents", is_flag=True, help="Also print each received document.")
-@click.option("--json", "as_json", is_flag=True, help="Print the raw records as JSON.")
-@with_app
-def orders_show(buyer: str, order_id: str, documents: bool, as_json: bool) -> None:
-    """Show one order: its ledger record and every request received for it."""
-    ledger = _desk().ledger
-    record = ledger.get(buyer, "new", order_id)
-    lines = ledger.lines(record) if record else []
-    audit = ledger.audit_entries(buyer, order_id)
-    if record is None and not audit:
-        click.echo(f"No order {order_id!r} from buyer {buyer!r}.", err=True)
-        sys.exit(1)
-    if as_json:
-        ledger_json = record.to_json() if record else None
-        lines_json = [asdict(line) for line in lines]
-        click.echo(
-            json.dumps({"ledger": ledger_json, "lines": lines_json, "audit": audit}, indent=2)
-        )
-        return
-    if record:
-        click.echo(f"Order {order_id} from {buyer}: {record.state}")
-        for line in lines:
-            user = record.groups[line.group].user
-            click.echo(
-                f"  line {line.number}: {line.part} x {line.quantity} "
-                f"{line.unit_of_measure} at {line.unit_price} {line.currency} "
-                f"(PrintNow user {user}, project {line.project})"
-            )
-        for group in record.groups:
-            cancelled = " (cancelled)" if group.cancelled else ""
-            click.echo(
-                f"  PrintNow order {group.pipo_order_id or '-'} for user "
-                f"{group.user}: {group.state}{cancelled}"
-            )
-        for attachment in record.attachments:
-            click.echo(f"  attachment {attachment['filename']} ({attachment['size']} bytes)")
-    click.echo(f"Requests received: {len(audit)}")
-    for entry in audit:
-        answer = entry["answer"]
-        click.echo(
-            f"  {entry['at']}  {entry['type']:<6} {answer['code']} {answer['message']} "
-            f"[{entry['milliseconds']} ms, payloadID {entry['payload_id']}]"
-        )
-        if documents:
-            click.echo(entry["document"])
+def _whole_short_help(command: click.Command) -> click.Command:
+    """Give each subcommand its help's first sentence as the line in its group's listing,
+    wrapped rather than cut with "..." (click's default cuts it to fit one line)."""
+    for sub in getattr(command, "commands", {}).values():
+        if not sub.short_help and sub.help:
+            paragraph = sub.help.split("\n\n", 1)[0]
+            sentence = " ".join(paragraph.split()).split(". ", 1)[0].rstrip(".")
+            sub.short_help = sentence + "."
+        _whole_short_help(sub)
+    return command
 
 
-@orders.command("export")
-@click.argument("file", type=click.File("w", encoding="utf-8"), default="-")
-@click.option("--buyer", default=None, help="Only this buyer's orders.")
-@with_app
-def orders_export(file: TextIO, buyer: str | None) -> None:
-    """Write the order ledger to FILE (default: standard output) as JSON Lines, one order a
-    line with its lines: a backup, or the way to move the ledger to another Redis."""
-    count = 0
-    for row in _desk().ledger.export(buyer):
-        file.write(row + "\n")
-        count += 1
-    click.echo(f"Exported {count} order{'s' if count != 1 else ''}.", err=True)
+class _Groups(click.Group):
+    """A group whose subgroups are imported on first use (click's lazy loading)."""
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *GROUPS, *SERVER_COMMANDS})
 
-@orders.command("import")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
-@click.option("--replace", is_flag=True, help="Overwrite orders already in the ledger.")
-@with_app
-def orders_import(file: TextIO, replace: bool) -> None:
-    """Restore orders from a JSON Lines FILE made by `punchout orders export`. Every line is
-    checked before anything is written; orders already in the ledger are kept unless
-    --replace. Retried POs are then answered from the restored ledger."""
-    try:
-        written, skipped = _desk().ledger.import_(file, replace=replace)
-    except BadRecord as exc:
-        click.echo(f"punchout: nothing imported: {exc}", err=True)
-        sys.exit(1)
-    click.echo(f"Imported {written} orders; {skipped} already in the ledger were kept.")
-
-
-COMMANDS = (buyers, users, pricebook, orders, keys, printnow)
-
-
-@orders.command("resolve")
-@click.argument("buyer")
-@click.argument("order_id")
-@click.option("--created", "pipo_order_id", type=int, default=None,
-              help="PrintNow created the order after all: its order id.")  # fmt: skip
-@click.option("--not-created", is_flag=True, help="PrintNow did not create the order.")
-@with_app
-def orders_resolve(buyer: str, order_id: str, pipo_order_id: int | None, not_created: bool) -> None:
-    """Settle an order whose creation PrintNow never confirmed (answered 500 to the buyer).
-
-    Check the PrintNow order list for the PO number first. With --created ID the buyer's next
-    retry annotates and processes that order; with --not-created it creates the order.
-    """
-    if (pipo_order_id is None) == (not not_created):
-        click.echo("punchout: give exactly one of --created ID or --not-created.", err=True)
-        sys.exit(1)
-    count = _desk().resolve_uncertain(buyer, order_id, None if not_created else pipo_order_id)
-    if not count:
-        click.echo(f"punchout: order {order_id!r} of {buyer!r} has nothing to resolve.", err=True)
-        sys.exit(1)
-    click.echo(f"Resolved; the buyer's next retry of {order_id} finishes the order.")
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        load = GROUPS.get(cmd_name) or SERVER_COMMANDS.get(cmd_name)
+        if load is not None and cmd_name not in self.commands:
+            self.add_command(_whole_short_help(load()), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
 
 def register(app: Flask) -> None:
     """Add the command groups to the app's ``flask`` CLI."""
-    for command in COMMANDS:
-        app.cli.add_command(command)
+    for name, load in GROUPS.items():
+        app.cli.add_command(_whole_short_help(load()), name)
 
 
-@click.group()
+@click.group(cls=_Groups, context_settings={"max_content_width": 100})
+@click.version_option(__version__, prog_name="punchout")
 def main() -> None:
-    """Punch-out connector administration. Settings come from PUNCHOUT_* variables."""
+    """Punch-out connector administration. Settings come from PUNCHOUT_* variables.
 
-
-for _command in COMMANDS:
-    main.add_command(_command)
-main.add_command(serve)
+    Shell completion (click's): add `eval "$(_PUNCHOUT_COMPLETE=bash_source punchout)"` to
+    ~/.bashrc (zsh: zsh_source, fish: fish_source).
+    """

@@ -1,65 +1,77 @@
-"""``punchout buyers``, ``punchout users`` and ``punchout pricebook``: onboarding buyers.
+"""``punchout buyers add/list/show`` and ``punchout pricebook``: onboarding buyers.
 
 Each onboarding ends with the exact values the buyer's procurement admin types into Ariba,
-Coupa or SAP (``buyers show``) and a check that the link works (``buyers test``). Every
+Coupa or SAP (``buyers show --for-buyer``) and a check that the link works (``buyers
+test``, in :mod:`punchout.cli_buyers_change` with the other changes). These commands read
+and write only the registry files: they need no secret, no Redis and no PrintNow. Every
 error is one line; nothing is half-written when a command fails.
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
+import json
 import re
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import UTC, datetime
+from ipaddress import ip_address
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import click
 
-from punchout import link_check
-from punchout.admin_screen import admin_screen
 from punchout.buyers import PROTOCOLS, USER_POLICIES, Buyer, Secret
-from punchout.cart import cart_field_names
-from punchout.cli_common import connector, fail, with_app
-from punchout.identity import IdentityError, ProcurementUser
+from punchout.cli_common import Office, fail, office, pricebook_file, with_files
 from punchout.keys import generate_secret, hash_secret
 from punchout.pricebook import PriceBook, PriceBookError
-from punchout.printnow import (
-    PrintNowConnectionError,
-    PrintNowError,
-    PrintNowTimeout,
-    ServerError,
-    UnexpectedResponse,
-)
 from punchout.profiles import DEFAULT_PROFILE, PROFILE_NAMES, get_profile
-from punchout.registry_file import RegistryChangeError, add_buyer, rotate_secret, set_enabled
+from punchout.registry_file import RegistryChangeError, add_buyer
+
+if TYPE_CHECKING:
+    from punchout.admin_screen import AdminScreen
 
 BUYER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-#: Days the progress of an import is remembered, so an interrupted one can resume.
-IMPORT_MEMORY_DAYS = 30
-
-
-def _buyer(buyer_id: str) -> Buyer:
-    buyer = connector().registry.get(buyer_id)
-    if buyer is None:
-        fail(f"There is no buyer {buyer_id!r}; `punchout buyers list` shows them.")
-    return buyer
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+def echo_json(value: Any) -> None:
+    click.echo(json.dumps(value, indent=2, default=str))
+
+
 # ---------------------------------------------------------------------------- buyers
 
 
-@click.group("buyers")
+@click.group("buyers", short_help="Buyer organisations: add, show, set, edit, test, rotate.")
 def buyers() -> None:
-    """Buyer organisations: add, show, test, rotate secrets, enable and disable."""
+    """Buyer organisations: add, show, set, edit, test, rotate secrets, enable, disable."""
 
 
 @buyers.command("add")
 @click.option("--id", "buyer_id", prompt="Buyer id (lower case, e.g. acme)", help="Short id.")
 @click.option("--name", prompt="Organisation name", help="The buyer organisation's name.")
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILE_NAMES),
+    prompt="Procurement system (profile)",
+    default=DEFAULT_PROFILE,
+    show_default=True,
+    help="The buyer's procurement system: its dialect (cart field, units, user fields, ...) "
+    "and the words `buyers show` uses for its admin screen.",
+)
+@click.option("--storefront", type=int, prompt="PrintNow storefront id", help="Storefront id.")
+@click.option(
+    "--user-policy",
+    type=click.Choice(USER_POLICIES),
+    prompt="User policy",
+    default="per_user",
+    show_default=True,
+    help="per_user: an account per procurement user; shared: one for the organisation; "
+    "guest: a temporary user per punch-out.",
+)
+@click.option(
+    "--price-book", prompt="Price list", default="standard", show_default=True, help="Price list."
+)
 @click.option(
     "--protocol",
     "protocols",
@@ -67,52 +79,40 @@ def buyers() -> None:
     help="cxml, oci, or both (repeat the option or separate with commas).",
 )
 @click.option("--domain", default="", help="cXML From credential domain (e.g. NetworkID).")
-@click.option("--identity", default="", help="cXML From credential identity (e.g. AN0100…).")
+@click.option("--identity", default="", help="cXML From credential identity (e.g. AN01...).")
 @click.option("--oci-username", default="", help="The USERNAME the SAP system sends (OCI).")
-@click.option("--storefront", type=int, prompt="PrintNow storefront id", help="Storefront id.")
-@click.option(
-    "--user-policy",
-    type=click.Choice(USER_POLICIES),
-    default="per_user",
-    show_default=True,
-    help="per_user: an account per procurement user; shared: one for the organisation; "
-    "guest: a temporary user per punch-out.",
-)
 @click.option(
     "--return-host",
     "return_hosts",
     multiple=True,
-    help="Host the cart may be posted back to (repeat, or separate with commas).",
+    help="Host the cart may be posted back to, e.g. acme.coupahost.com or *.acme.com "
+    "(repeat, or separate with commas).",
 )
-@click.option("--price-book", default="standard", show_default=True, help="Price list name.")
-@click.option(
-    "--profile",
-    type=click.Choice(PROFILE_NAMES),
-    default=DEFAULT_PROFILE,
-    show_default=True,
-    help="The buyer's procurement system: its dialect (cart field, units, user fields, ...) "
-    "and the words `buyers show` uses for its admin screen. Any setting can be overridden "
-    "in the buyer's table.",
-)
-@with_app
+@click.option("--json", "as_json", is_flag=True, help="Print the buyer and its secrets as JSON.")
+@with_files
 def buyers_add(
     buyer_id: str,
     name: str,
+    profile: str,
+    storefront: int,
+    user_policy: str,
+    price_book: str,
     protocols: tuple[str, ...],
     domain: str,
     identity: str,
     oci_username: str,
-    storefront: int,
-    user_policy: str,
     return_hosts: tuple[str, ...],
-    price_book: str,
-    profile: str,
+    as_json: bool,
 ) -> None:
     """Register a buyer and generate its secrets (shown once; only their hashes are stored):
     the cXML shared secret and, for OCI, a separate OCI password."""
-    c = connector()
+    c = office()
     if not BUYER_ID.match(buyer_id):
         fail("The id must be 1-40 lower-case letters, digits or dashes, starting with one.")
+    if storefront < 1:
+        fail("The storefront id is a positive number (PrintNow's storefront id).")
+    if price_book not in c.pricebook.lists:
+        fail(f"There is no price list {price_book!r}; lists: {', '.join(c.pricebook.lists)}.")
     system = get_profile(profile)
     implied = [system.protocol] if system and profile != DEFAULT_PROFILE else []
     chosen = (
@@ -128,8 +128,7 @@ def buyers_add(
     hosts = _split(return_hosts) or _split(
         (click.prompt("Hosts carts return to (comma separated, *.example.com allowed)"),)
     )
-    if price_book not in c.pricebook.lists:
-        fail(f"There is no price list {price_book!r}; lists: {', '.join(c.pricebook.lists)}.")
+    checked = _check_storefront(c, storefront)
     secret = generate_secret() if "cxml" in chosen else ""
     oci_password = generate_secret() if "oci" in chosen else ""
     try:
@@ -150,15 +149,42 @@ def buyers_add(
         )
     except RegistryChangeError as exc:
         fail(f"Nothing was written: {exc}")
-    click.echo(f"Buyer {buyer_id} added to {c.settings.buyers_path}.")
+    c = office()
+    buyer = c.buyer(buyer_id)
+    if as_json:
+        secrets = {"secret": secret, "oci_password": oci_password, "storefront": checked}
+        echo_json({"operator": _summary(buyer), **secrets, "for_buyer": _for_buyer_json(c, buyer)})
+        return
+    click.secho("For you (the operator)", bold=True)
+    click.echo(f"  Buyer {buyer_id} added to {c.settings.buyers_path}; {checked}.")
+    _print_operator_view(c, buyer)
     if secret:
-        _show_secret(secret, "cxml")
+        show_secret(secret, "cxml")
     if oci_password:
-        _show_secret(oci_password, "oci")
-    _print_setup(_buyer(buyer_id))
+        show_secret(oci_password, "oci")
+    click.secho("For the buyer's procurement admin (`buyers show ID --for-buyer`)", bold=True)
+    _print_for_buyer(c, buyer)
 
 
-def _show_secret(secret: str, kind: str) -> None:
+def _check_storefront(c: Office, storefront: int) -> str:
+    """Ask PrintNow, when one is configured, whether the storefront exists; stop when it
+    says no. Returns what was found, for the operator."""
+    s = c.settings
+    if not (s.printnow_url and s.printnow_api_token and s.printnow_api_key):
+        return (
+            f"storefront {storefront} not checked (no PrintNow configured; "
+            f"`punchout printnow check --storefront {storefront}` checks it)"
+        )
+    from punchout.app import make_printnow_client
+    from punchout.cli_printnow import probe_storefront
+
+    exists, detail = probe_storefront(make_printnow_client(s), storefront)
+    if exists is False:
+        fail(f"Nothing was written: {detail.rstrip('.')}.")
+    return detail
+
+
+def show_secret(secret: str, kind: str) -> None:
     what = {"cxml": "cXML SharedSecret", "oci": "OCI PASSWORD"}[kind]
     click.echo("")
     click.secho(f"{what} (shown only now; give it to the buyer's admin securely):", bold=True)
@@ -167,46 +193,152 @@ def _show_secret(secret: str, kind: str) -> None:
 
 
 @buyers.command("list")
-@with_app
-def buyers_list() -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the buyers as JSON.")
+@with_files
+def buyers_list(as_json: bool) -> None:
     """List the registered buyers."""
-    registry = connector().registry.all()
+    registry = office().registry.all()
+    if as_json:
+        echo_json([_summary(b) for b in registry])
+        return
     if not registry:
         click.echo("No buyers yet; add one with `punchout buyers add`.")
         return
-    click.echo(f"{'id':<16} {'state':<9} {'protocols':<10} {'policy':<9} {'storefront':<10} name")
+    click.echo(
+        f"{'id':<16} {'state':<9} {'profile':<8} {'protocols':<9} {'policy':<9} "
+        f"{'storefront':<10} name"
+    )
     for b in registry:
         state = "enabled" if b.enabled else "disabled"
         protocols = ",".join(b.protocols)
-        policy, storefront = b.user_policy, b.storefront_id
-        click.echo(f"{b.id:<16} {state:<9} {protocols:<10} {policy:<9} {storefront:<10} {b.name}")
+        click.echo(
+            f"{b.id:<16} {state:<9} {b.profile:<8} {protocols:<9} {b.user_policy:<9} "
+            f"{b.storefront_id:<10} {b.name}"
+        )
+
+
+def _summary(buyer: Buyer) -> dict[str, Any]:
+    return {
+        "id": buyer.id,
+        "name": buyer.name,
+        "enabled": buyer.enabled,
+        "profile": buyer.profile,
+        "protocols": list(buyer.protocols),
+        "user_policy": buyer.user_policy,
+        "storefront_id": buyer.storefront_id,
+        "price_book": buyer.price_book,
+        "return_hosts": list(buyer.return_hosts),
+    }
 
 
 @buyers.command("show")
 @click.argument("buyer_id")
-@with_app
-def buyers_show(buyer_id: str) -> None:
-    """Print what the buyer's procurement admin must enter in their system."""
-    _print_setup(_buyer(buyer_id))
+@click.option(
+    "--for-buyer",
+    is_flag=True,
+    help="Only the copy-ready block for the buyer's procurement admin.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print both views as JSON.")
+@with_files
+def buyers_show(buyer_id: str, for_buyer: bool, as_json: bool) -> None:
+    """Show the buyer: the operator's view, then what the buyer's procurement admin enters
+    in their system (alone with --for-buyer)."""
+    c = office()
+    buyer = c.buyer(buyer_id)
+    if as_json:
+        view = {"for_buyer": _for_buyer_json(c, buyer)}
+        if not for_buyer:
+            view["operator"] = {**_summary(buyer), "secrets": _secrets_hint(buyer.secrets),
+                                "oci_secrets": _secrets_hint(buyer.oci_secrets)}  # fmt: skip
+        echo_json(view)
+        return
+    if not for_buyer:
+        click.secho("For you (the operator)", bold=True)
+        _print_operator_view(c, buyer)
+        click.secho("For the buyer's procurement admin (`--for-buyer` prints it alone)", bold=True)
+    _print_for_buyer(c, buyer)
 
 
-def _print_setup(buyer: Buyer) -> None:
-    c = connector()
-    s = c.settings
-    now = datetime.now(UTC)
-    secret_hint = _secrets_hint(buyer.secrets, now)
-    click.secho(f"{buyer.name} ({buyer.id})", bold=True)
+def _for_buyer_json(c: Office, buyer: Buyer) -> dict[str, Any]:
+    screen = _screen(c, buyer)
+    return {
+        "title": screen.title,
+        "where": screen.where,
+        "fields": dict(screen.rows),
+        "warnings": url_warnings(c),
+    }
+
+
+def url_warnings(c: Office) -> list[str]:
+    """What is wrong with public_url for a buyer's system on another network."""
+    parts = urlsplit(c.settings.public_url)
+    host = parts.hostname or ""
+    warnings = []
+    try:
+        loopback = host == "localhost" or ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if loopback:
+        warnings.append(
+            f"public_url {c.settings.public_url} is a loopback address that only this machine "
+            "reaches: set PUNCHOUT_PUBLIC_URL to the connector's public https URL"
+        )
+    elif parts.scheme != "https":
+        warnings.append(
+            f"public_url {c.settings.public_url} is not https: procurement systems need https"
+        )
+    return warnings
+
+
+def _print_operator_view(c: Office, buyer: Buyer) -> None:
+    from punchout.cart import cart_field_names  # the cart module (and Redis) on use only
+
     click.echo(
-        f"  {'enabled' if buyer.enabled else 'DISABLED'}; storefront {buyer.storefront_id}; "
-        f"profile {buyer.profile}; user policy {buyer.user_policy}; "
-        f"price list {buyer.price_book}; "
+        f"  {buyer.name} ({buyer.id}): {'enabled' if buyer.enabled else 'DISABLED'}; "
+        f"storefront {buyer.storefront_id}; profile {buyer.profile}; "
+        f"user policy {buyer.user_policy}; price list {buyer.price_book}; "
         f"operations {', '.join(buyer.operations)}"
     )
     click.echo(f"  Carts may return to: {', '.join(buyer.return_hosts) or '(no host yet!)'}")
-    _print_admin_screen(buyer, secret_hint, _secrets_hint(buyer.oci_secrets, now))
-    click.secho("  Details", bold=True)
     if "cxml" in buyer.protocols:
-        click.secho("  cXML (Ariba, Coupa, Jaggaer, Oracle)", bold=True)
+        credentials = ", ".join(f"{d}:{i}" for d, i in buyer.credentials)
+        click.echo(f"  cXML From credentials: {credentials}; cart field {cart_field_names(buyer)}")
+        click.echo(f"  cXML secrets: {_secrets_hint(buyer.secrets)}")
+    if "oci" in buyer.protocols:
+        hint = _secrets_hint(buyer.oci_secrets)
+        click.echo(f"  OCI user {buyer.oci.username}; passwords: {hint}")
+    click.echo("  Change it with `punchout buyers set` or `edit`; check it with `buyers test`.")
+
+
+def _screen(c: Office, buyer: Buyer) -> AdminScreen:
+    from punchout.admin_screen import admin_screen  # imports the cart module: on use only
+
+    return admin_screen(
+        buyer,
+        cxml_url=c.url("/cxml"),
+        oci_url=c.url("/oci/" + buyer.id),
+        supplier=(c.settings.supplier_domain, c.settings.supplier_identity),
+        secret="the SharedSecret you were given",  # noqa: S106 (a hint, not a secret)
+        oci_password="the OCI password you were given",  # noqa: S106
+    )
+
+
+def _print_for_buyer(c: Office, buyer: Buyer) -> None:
+    """The fields of the buyer's system's admin screen, in its own words, with their values:
+    a block the operator sends to the buyer's admin as it is."""
+    for warning in url_warnings(c):
+        click.secho(f"  WARNING: {warning}", fg="yellow", err=True)
+    screen = _screen(c, buyer)
+    click.echo(f"  {screen.title}: in {screen.where}, enter")
+    width = max((len(label) for label, _ in screen.rows), default=0)
+    for label, value in screen.rows:
+        click.echo(f"    {label + ':':<{width + 1}} {value}")
+    from punchout.cart import cart_field_names
+
+    s = c.settings
+    click.echo("  Details")
+    if "cxml" in buyer.protocols:
+        click.echo("  cXML (Ariba, Coupa, Jaggaer, Oracle)")
         click.echo(f"    Punch-out URL (PunchOutSetupRequest): {c.url('/cxml')}")
         click.echo(f"    Order URL (OrderRequest):             {c.url('/cxml')}")
         for domain, identity in buyer.credentials:
@@ -214,270 +346,25 @@ def _print_setup(buyer: Buyer) -> None:
         click.echo(f"    To:     domain {s.supplier_domain}, identity {s.supplier_identity}")
         domain, identity = buyer.credentials[0] if buyer.credentials else ("?", "?")
         click.echo(f"    Sender: domain {domain}, identity {identity}, SharedSecret: the secret")
-        click.echo(f"            given at `buyers add` or `buyers rotate-secret` ({secret_hint})")
         click.echo(f"    Cart field: {cart_field_names(buyer)}")
     if "oci" in buyer.protocols:
-        click.secho("  SAP OCI", bold=True)
+        click.echo("  SAP OCI")
         click.echo(f"    Catalog URL: {c.url('/oci/' + buyer.id)}  (POST; GET also works)")
         click.echo(f"    {buyer.oci.username_field} = {buyer.oci.username}")
-        click.echo(
-            f"    {buyer.oci.password_field} = the OCI password given at `buyers add` or "
-            f"`buyers rotate-secret --oci` ({_secrets_hint(buyer.oci_secrets, now)})"
-        )
+        click.echo(f"    {buyer.oci.password_field} = the OCI password you were given")
         click.echo(f"    {buyer.oci.hook_field} = filled in by SAP at runtime")
         if buyer.oci.user_fields:
             click.echo(f"    {buyer.oci.user_fields[0]} = the SAP user's e-mail")
         click.echo("    ~OkCode = ADDI, ~TARGET = _top, OCI_VERSION = 5.0")
 
 
-def _secrets_hint(secrets: tuple[Secret, ...], now: datetime) -> str:
+def _secrets_hint(secrets: tuple[Secret, ...]) -> str:
+    now = datetime.now(UTC)
     active = [x for x in secrets if x.valid_at(now)]
     ending = [x.not_after for x in active if x.not_after]
-    return f"{len(active)} secret(s) work now" + (
+    return f"{len(active)} work now" + (
         f"; the older one stops at {min(ending):%Y-%m-%d %H:%M %Z}" if ending else ""
     )
-
-
-def _print_admin_screen(buyer: Buyer, secret_hint: str, oci_hint: str) -> None:
-    """The fields of the buyer's system's admin screen, in its own words, with their values."""
-    c = connector()
-    screen = admin_screen(
-        buyer,
-        cxml_url=c.url("/cxml"),
-        oci_url=c.url("/oci/" + buyer.id),
-        supplier=(c.settings.supplier_domain, c.settings.supplier_identity),
-        secret=f"the secret given at `buyers add` ({secret_hint})",
-        oci_password=f"the OCI password given at `buyers add` ({oci_hint})",
-    )
-    click.secho(f"  {screen.title}: in {screen.where}, enter", bold=True)
-    width = max((len(label) for label, _ in screen.rows), default=0)
-    for label, value in screen.rows:
-        click.echo(f"    {label + ':':<{width + 1}} {value}")
-
-
-@buyers.command("rotate-secret")
-@click.argument("buyer_id")
-@click.option(
-    "--overlap-days",
-    type=click.FloatRange(min=0),
-    default=7,
-    show_default=True,
-    help="Days the old secret keeps working beside the new one.",
-)
-@click.option("--oci", "oci_password", is_flag=True, help="Rotate the OCI password instead.")
-@with_app
-def buyers_rotate(buyer_id: str, overlap_days: float, oci_password: bool) -> None:
-    """Give the buyer a new cXML shared secret (or, with --oci, a new OCI password); the old
-    one works until the overlap ends."""
-    buyer = _buyer(buyer_id)
-    kind = "oci" if oci_password else "cxml"
-    if kind not in buyer.protocols:
-        fail(f"Buyer {buyer.id} does not use {kind}.")
-    secret = generate_secret()
-    until = datetime.now(UTC) + timedelta(days=overlap_days)
-    path = connector().settings.buyers_path
-    try:
-        rotate_secret(path, buyer.id, hash_secret(secret), until, kind=kind)
-    except RegistryChangeError as exc:
-        fail(f"Nothing was written: {exc}")
-    click.echo(f"New secret for {buyer.id}; the old one works until {until:%Y-%m-%d %H:%M %Z}.")
-    _show_secret(secret, kind)
-
-
-@buyers.command("disable")
-@click.argument("buyer_id")
-@with_app
-def buyers_disable(buyer_id: str) -> None:
-    """Refuse the buyer's punch-outs and orders (nothing is deleted)."""
-    _set_enabled(buyer_id, False)
-
-
-@buyers.command("enable")
-@click.argument("buyer_id")
-@with_app
-def buyers_enable(buyer_id: str) -> None:
-    """Accept the buyer again."""
-    _set_enabled(buyer_id, True)
-
-
-def _set_enabled(buyer_id: str, enabled: bool) -> None:
-    buyer = _buyer(buyer_id)
-    try:
-        set_enabled(connector().settings.buyers_path, buyer.id, enabled)
-    except RegistryChangeError as exc:
-        fail(f"Nothing was written: {exc}")
-    click.echo(f"Buyer {buyer.id} {'enabled' if enabled else 'disabled'}.")
-
-
-@buyers.command("test")
-@click.argument("buyer_id")
-@click.option("--url", default="", help="The connector's base URL (default: public_url).")
-@click.option(
-    "--secret",
-    prompt=True,
-    hide_input=True,
-    help="The buyer's cXML secret, or OCI password for --protocol oci (prompted if left out).",
-)
-@click.option("--protocol", type=click.Choice(PROTOCOLS), default=None, help="Which link to test.")
-@with_app
-def buyers_test(buyer_id: str, url: str, secret: str, protocol: str | None) -> None:
-    """Play the buyer against a running connector and report each step."""
-    c = connector()
-    buyer = _buyer(buyer_id)
-    base = url or c.settings.public_url
-    chosen = protocol or buyer.protocols[0]
-    if chosen not in buyer.protocols:
-        fail(f"Buyer {buyer.id} does not use {chosen}.")
-    if chosen == "cxml":
-        supplier = (c.settings.supplier_domain, c.settings.supplier_identity)
-        report = link_check.check_cxml(base, buyer, secret, supplier)
-    else:
-        report = link_check.check_oci(base, buyer, secret)
-    for step in report.steps:
-        mark = click.style("ok  ", fg="green") if step.ok else click.style("FAIL", fg="red")
-        click.echo(f"  [{mark}] {step.name}: {step.detail}")
-    if not buyer.cancel_status:  # the documented APIs cannot list a storefront's statuses
-        click.echo(
-            f"  [note] cancel status: {buyer.id} has no cancel_status; cancelled POs get "
-            f"{c.settings.order_cancel_status!r}, which must be an order status of storefront "
-            f"{buyer.storefront_id}"
-        )
-    if not report.ok:
-        fail(report.diagnosis or "The link does not work.")
-    click.echo(f"The {chosen} link of {buyer.id} works.")
-
-
-# ---------------------------------------------------------------------------- users
-
-
-@click.group("users")
-def users() -> None:
-    """Storefront accounts of a buyer's procurement users."""
-
-
-@users.command("list")
-@click.argument("buyer_id")
-@with_app
-def users_list(buyer_id: str) -> None:
-    """List the storefront users the connector knows for a buyer."""
-    buyer = _buyer(buyer_id)
-    entries = connector().accounts.directory(buyer.id)
-    if not entries:
-        click.echo(f"No storefront users yet for {buyer.id}.")
-        return
-    click.echo(f"{'storefront id':<14} {'kind':<8} procurement user")
-    for user_id, record in entries:
-        kind = str(record.get("kind", ""))
-        who = str(record.get("user_key", ""))
-        if kind == "linked":
-            who += f" (linked to {record.get('username')})"
-        click.echo(f"{user_id:<14} {kind:<8} {who}")
-
-
-@users.command("link")
-@click.argument("buyer_id")
-@click.argument("user")
-@click.option("--username", prompt="Storefront user name", help="The existing account's name.")
-@click.option(
-    "--password", prompt=True, hide_input=True, help="Its password (prompted if left out)."
-)
-@with_app
-def users_link(buyer_id: str, user: str, username: str, password: str) -> None:
-    """Bind procurement USER (e.g. their e-mail) to an existing storefront account.
-
-    For a user whose e-mail already had a storefront account (PrintNow's duplicate email).
-    The login is checked with PrintNow; the password is stored encrypted.
-    """
-    buyer = _buyer(buyer_id)
-    try:
-        user_id = connector().accounts.link(buyer, user, username, password)
-    except IdentityError as exc:
-        fail(exc.message)
-    except PrintNowError as exc:
-        fail(f"PrintNow could not be asked: {exc.message}")
-    click.echo(f"{user} of {buyer.id} is linked to storefront account {username} ({user_id}).")
-
-
-@users.command("import")
-@click.argument("buyer_id")
-@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@with_app
-def users_import(buyer_id: str, csv_file: Path) -> None:
-    """Create storefront accounts ahead of time from a CSV (email, first_name, last_name).
-
-    Safe to run again: rows already done are skipped, so an interrupted import resumes.
-    Failed rows are reported at the end.
-    """
-    c = connector()
-    buyer = _buyer(buyer_id)
-    if buyer.user_policy != "per_user":
-        fail(f"Buyer {buyer.id} uses the {buyer.user_policy} policy; only per_user has accounts.")
-    data = csv_file.read_bytes()
-    rows = _read_rows(data)
-    done_key = c.store.key("import", buyer.id, hashlib.sha256(data).hexdigest()[:32])
-    done = {str(x) for x in c.store.redis.smembers(done_key)}
-    failures: list[str] = []
-    created = existing = 0
-    with click.progressbar(rows, label=f"Importing {len(rows)} users", show_pos=True) as bar:
-        for number, row in bar:
-            email = row.get("email", "").strip().lower()
-            if email in done:
-                continue
-            if "@" not in email:
-                failures.append(f"row {number}: no e-mail address")
-                continue
-            user = ProcurementUser(
-                key=email,
-                email=email,
-                first_name=row.get("first_name", "").strip(),
-                last_name=row.get("last_name", "").strip(),
-            )
-            try:
-                _, was_created = c.accounts.provision(buyer, user)
-            except (
-                ServerError,
-                PrintNowTimeout,
-                PrintNowConnectionError,
-                UnexpectedResponse,
-            ) as exc:
-                click.echo("")
-                fail(
-                    f"Import interrupted at row {number} (PrintNow: {exc.message}). "
-                    "Run the same command again to resume."
-                )
-            except PrintNowError as exc:
-                failures.append(f"row {number} ({email}): {exc.message}")
-                continue
-            created += was_created
-            existing += not was_created
-            pipe = c.store.redis.pipeline()
-            pipe.sadd(done_key, email)
-            pipe.expire(done_key, IMPORT_MEMORY_DAYS * 86400)
-            pipe.execute()
-    skipped = len(done)
-    click.echo(
-        f"Done: {created} created, {existing} existed already, {skipped} done before, "
-        f"{len(failures)} failed."
-    )
-    for failure in failures:
-        click.echo(f"  {failure}")
-    if failures:
-        raise SystemExit(1)
-
-
-def _read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        fail("The CSV file is not UTF-8.")
-    reader = csv.DictReader(text.splitlines())
-    fields = [f.strip().lower() for f in reader.fieldnames or []]
-    if "email" not in fields:
-        fail("The CSV file needs a header row with at least: email, first_name, last_name.")
-    return [
-        (n, {k.strip().lower(): (v or "") for k, v in row.items() if k})
-        for n, row in enumerate(reader, start=2)
-    ]
 
 
 # ---------------------------------------------------------------------------- price book
@@ -495,17 +382,19 @@ def pricebook() -> None:
     multiple=True,
     help="A storefront template every buyer must be able to order (repeatable).",
 )
-@with_app
-def pricebook_check(templates: tuple[str, ...]) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+@with_files
+def pricebook_check(templates: tuple[str, ...], as_json: bool) -> None:
     """Check that every buyer can be priced for every template, with valid UOM, UNSPSC and
     currency (a template priced in any list, or named with --template, must be in all)."""
-    c = connector()
-    from punchout.connector import pricebook_path
-
-    path = pricebook_path(c.settings)
+    c = office()
+    path = pricebook_file(c.settings)
     try:
         book = PriceBook.load(path)
     except PriceBookError as exc:
+        if as_json:
+            echo_json({"file": str(path), "ok": False, "problems": exc.problems})
+            raise SystemExit(1) from None
         for problem in exc.problems:
             click.echo(f"  {problem}")
         fail(f"The price book {path} is not valid.")
@@ -521,6 +410,10 @@ def pricebook_check(templates: tuple[str, ...]) -> None:
                 f"buyer {buyer.id}: list {buyer.price_book!r} has no price for "
                 + ", ".join(missing)
             )
+    if as_json:
+        echo_json({"file": str(path), "ok": not problems, "problems": problems,
+                   "templates": sorted(wanted), "lists": sorted(book.lists)})  # fmt: skip
+        raise SystemExit(1 if problems else 0)
     for problem in problems:
         click.echo(f"  {problem}")
     if problems:

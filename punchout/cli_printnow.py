@@ -10,6 +10,7 @@ Temporary User") and then deleted.
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from punchout.cli_common import connector, fail, with_app
 from punchout.identity import Accounts
 from punchout.printnow import (
     ApiCredentialsRejected,
+    BadRequest,
     Conflict,
     DuplicateEmail,
     DuplicateUserName,
@@ -266,13 +268,22 @@ def printnow() -> None:
 @printnow.command("check")
 @click.option("--storefront", "storefront_id", type=int, help="Only this storefront.")
 @click.option("--order", "order_id", type=int, help="Also read this order (read-only).")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @with_app
-def printnow_check(storefront_id: int | None, order_id: int | None) -> None:
+def printnow_check(storefront_id: int | None, order_id: int | None, as_json: bool) -> None:
     """Verify against the live storefronts what PrintNow's documentation leaves open."""
     c = connector()
     ids = [storefront_id] if storefront_id else sorted({b.storefront_id for b in c.registry.all()})
     if not ids:
         fail("No buyer names a storefront; pass --storefront.")
+    if as_json:
+        results = []
+        for sid in ids:
+            found = check_storefront(c.client, c.accounts, c.settings, sid, order_id=order_id)
+            rows = [{"check": n, "outcome": o, "detail": d} for n, o, d in found.rows]
+            results.append({"storefront": sid, "ok": found.ok, "checks": rows})
+        click.echo(json.dumps(results, indent=2))
+        raise SystemExit(0 if all(r["ok"] for r in results) else 1)
     passed = True
     for sid in ids:
         click.echo(f"Storefront {sid} at {c.settings.printnow_url}:")
@@ -284,3 +295,24 @@ def printnow_check(storefront_id: int | None, order_id: int | None) -> None:
     if not passed:
         fail("Some checks failed; see docs/connecting-to-printnow.md.")
     click.echo("PrintNow answers as the connector expects.")
+
+
+def probe_storefront(client: PrintNowClient, storefront_id: int) -> tuple[bool | None, str]:
+    """Whether PrintNow has the storefront: (True, ...) when a temporary user could be made
+    on it (PIPO: POST /user/createtemp; made permanent and deleted again at once), (False,
+    PrintNow's reason) when PrintNow refused it, (None, why) when PrintNow did not answer."""
+    try:
+        temp = client.create_temp_user(storefront_id)
+    except (BadRequest, NotFound) as exc:
+        return False, f"PrintNow refused storefront {storefront_id}: {exc.message}"
+    except PrintNowError as exc:
+        return None, f"PrintNow could not be asked about storefront {storefront_id}: {exc}"
+    spare = _throwaway()
+    try:
+        client.update_customer(temp.id, is_temporary=False, username=spare.username,
+                               password=spare.password, email=spare.email,
+                               first_name="Punchout", last_name="Check")  # fmt: skip
+        client.delete_customer(temp.id)
+    except PrintNowError as exc:
+        return True, f"storefront {storefront_id} exists (its check account was left: {exc})"
+    return True, f"storefront {storefront_id} exists"

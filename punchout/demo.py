@@ -1,13 +1,17 @@
 """The whole product on one machine: PrintNow sandbox, connector and buyer simulator.
 
 :func:`start_demo` serves the three apps on loopback in background threads, with a demo buyer
-registered under a fresh secret that only the simulator knows. ``python -m punchout demo``
-and the browser tests both use it.
+registered in the connector's own registry (``buyers_file``, by default
+``instance/buyers.toml``, where `punchout buyers` reads and writes). The demo buyer's secret
+and OCI password are kept in the instance folder and reused on the next run, so
+`punchout buyers show demo` and `punchout buyers test demo` work against the running demo.
+``python -m punchout demo`` and the browser tests both use it.
 """
 
 from __future__ import annotations
 
-import secrets
+import logging
+import os
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,13 +22,19 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from punchout.keys import generate_secret, hash_secret
 from punchout.printnow import PrintNowClient
-from punchout.registry_file import add_buyer
+from punchout.registry_file import add_buyer, remove_buyer
 from punchout.sandbox import SandboxConfig, create_sandbox_app
-from punchout.settings import Settings
+from punchout.settings import ENV_PREFIX, SECRET_NAMES, Settings
 from punchout.simulator import SimulatorConfig, create_simulator_app
 from punchout.simulator.documents import BuyerAccount
 
 DEMO_BUYER = "demo"
+#: Files in the instance folder keeping the demo buyer's credentials (owner-only).
+SECRET_FILE, OCI_PASSWORD_FILE = "demo-buyer-secret.txt", "demo-buyer-oci-password.txt"
+#: The demo's own secrets (those not set in the environment), kept for the next run.
+DEMO_SECRETS_FILE = "demo-secrets.env"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -51,8 +61,48 @@ def _serve(app: Any, host: str, port: int, name: str) -> BaseWSGIServer:
     return server
 
 
-def write_demo_registry(path: Path, secret: str) -> BuyerAccount:
-    """A fresh registry holding the demo buyer (cXML and OCI), returning how it logs in."""
+def kept_secret(path: Path) -> str:
+    """The secret in ``path``, made (readable by the owner only) on first use."""
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = generate_secret()
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(secret + "\n")
+    return secret
+
+
+def keep_demo_secrets(environ: dict[str, str]) -> tuple[list[str], Path]:
+    """Fill in every secret missing from ``environ`` from the instance folder's
+    ``demo-secrets.env`` (owner-only), generating and keeping there those it lacks, so a
+    restarted demo keeps its sessions, signed references and the buyer's secret working.
+    Returns the names taken from the file and the file."""
+    instance = Path(environ.get(f"{ENV_PREFIX}INSTANCE_PATH") or Path.cwd() / "instance")
+    path = instance / DEMO_SECRETS_FILE
+    kept: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            name, equals, value = line.partition("=")
+            if equals and value.strip():
+                kept[name.strip()] = value.strip()
+    filled = []
+    for name in SECRET_NAMES:
+        env_name = f"{ENV_PREFIX}{name.upper()}"
+        if not environ.get(env_name):
+            environ[env_name] = kept.setdefault(env_name, generate_secret() + generate_secret())
+            filled.append(env_name)
+    if filled:
+        instance.mkdir(parents=True, exist_ok=True)
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write("".join(f"{name}={value}\n" for name, value in kept.items()))
+    return filled, path
+
+
+def write_demo_registry(path: Path, secret: str, oci_password: str = "") -> BuyerAccount:
+    """The demo buyer (cXML and OCI) written afresh into the registry at ``path``, whose
+    other buyers are kept; returns how it logs in."""
     account = BuyerAccount(
         buyer_id=DEMO_BUYER,
         name="Demo Buyer Inc.",
@@ -62,9 +112,9 @@ def write_demo_registry(path: Path, secret: str) -> BuyerAccount:
         oci_username="DEMO-SAP",
         supplier_domain="",
         supplier_identity="",
-        oci_password=generate_secret(),
+        oci_password=oci_password or generate_secret(),
     )
-    path.unlink(missing_ok=True)
+    remove_buyer(path, DEMO_BUYER)
     add_buyer(
         path,
         DEMO_BUYER,
@@ -115,9 +165,14 @@ def start_demo(
         sandbox_url = f"http://{host}:{servers[-1].server_port}"
     connector_server = make_server(host, connector_port, lambda e, s: [], threaded=True)
     connector_url = f"http://{host}:{connector_server.server_port}"
-    secret = secrets.token_urlsafe(24)
-    buyers_file = settings.instance_path / "demo-buyers.toml"
-    account = write_demo_registry(buyers_file, secret)
+    secret_file = settings.instance_path / SECRET_FILE
+    buyers_file = settings.buyers_path
+    oci_password = kept_secret(settings.instance_path / OCI_PASSWORD_FILE)
+    account = write_demo_registry(buyers_file, kept_secret(secret_file), oci_password)
+    log.info(
+        "demo buyer %r is in %s; test it with: punchout buyers test %s --secret \"$(cat %s)\"",
+        DEMO_BUYER, buyers_file, DEMO_BUYER, secret_file,
+    )  # fmt: skip
     overrides = {
         "printnow_url": sandbox_url,
         "public_url": connector_url,

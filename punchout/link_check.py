@@ -81,7 +81,9 @@ CXML_DIAGNOSES = {
     403: "The return host or the operation is not allowed for this buyer: check return_hosts.",
     400: "The connector could not read the request: see the Status text.",
     413: "The document was too large for the connector.",
-    503: "The connector reached PrintNow and PrintNow failed: check PrintNow and retry.",
+    503: "The connector could not start a PrintNow session: check that the buyer's "
+    "storefront_id names a storefront of this PrintNow (`punchout printnow check "
+    "--storefront ID`), then that PrintNow answers, and retry.",
 }
 
 
@@ -99,7 +101,7 @@ def check_cxml(base_url: str, buyer: Buyer, secret: str, supplier: tuple[str, st
         report.add("HTTP", False, f"{url}: {type(exc).__name__}")
         report.diagnosis = f"Nothing answers at {url}: wrong URL, or the connector is not running."
         return report
-    report.add("HTTP", response.status_code < 500, f"{response.status_code} from {url}")
+    report.add("HTTP", response.status_code == 200, f"{response.status_code} from {url}")
     try:
         root = parse_xml(response.content, max_bytes=1_000_000)
         status = child(child(root, "Response"), "Status")

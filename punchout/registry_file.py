@@ -19,6 +19,7 @@ import tomlkit
 from tomlkit.items import AoT, Table
 
 from punchout.buyers import BuyerRegistry, RegistryError
+from punchout.registry_keys import BadSetting, return_host
 
 HEADER = """\
 # Buyer registry of the punch-out connector, written by `punchout buyers`.
@@ -93,6 +94,10 @@ def add_buyer(
     if "buyers" not in document:
         document.add("buyers", tomlkit.table(is_super_table=True))
     buyers = document["buyers"]
+    try:
+        return_hosts = [return_host(host) for host in return_hosts]
+    except BadSetting as exc:
+        raise RegistryChangeError(str(exc)) from None
     if buyer_id in buyers:
         raise RegistryChangeError(f"a buyer {buyer_id!r} exists already in {path}")
     table = tomlkit.table()
@@ -166,3 +171,74 @@ def set_enabled(path: Path, buyer_id: str, enabled: bool) -> None:
         table["enabled"] = enabled
 
     _change(path, buyer_id, edit)
+
+
+def set_values(path: Path, buyer_id: str, changes: dict[str, Any]) -> None:
+    """Set keys of the buyer's table (``oci.username`` and ``unit_map.C62`` reach into its
+    sub-tables); a value of None removes the key so the profile's default applies again.
+    All of them are written together or, when the result would not load, none."""
+
+    def edit(table: Table) -> None:
+        for key, value in changes.items():
+            head, _, rest = key.partition(".")
+            target: Any = table
+            if rest:
+                if head not in table:
+                    if value is None:
+                        continue
+                    table.add(head, tomlkit.table() if head == "oci" else tomlkit.inline_table())
+                target, key = table[head], rest
+            if value is None:
+                target.pop(key, None)
+            elif key == "credentials":
+                entries = AoT([])
+                for pair in value:
+                    entry = tomlkit.table()
+                    entry.add("domain", pair["domain"])
+                    entry.add("identity", pair["identity"])
+                    entries.append(entry)
+                target[key] = entries
+            else:
+                target[key] = value
+
+    _change(path, buyer_id, edit)
+
+
+def buyer_text(path: Path, buyer_id: str) -> str:
+    """The buyer's table as TOML text, headed ``[buyers.ID]`` (what `buyers edit` opens)."""
+    document = _load(path)
+    buyers = document.get("buyers")
+    if buyers is None or buyer_id not in buyers:
+        raise RegistryChangeError(f"there is no buyer {buyer_id!r} in {path}")
+    wrapper = tomlkit.document()
+    outer = tomlkit.table(is_super_table=True)
+    outer.add(buyer_id, buyers[buyer_id])
+    wrapper.add("buyers", outer)
+    return tomlkit.dumps(wrapper)
+
+
+def replace_buyer(path: Path, buyer_id: str, text: str) -> None:
+    """Replace the buyer's table by the one in ``text`` (as :func:`buyer_text` gave it),
+    validated with the rest of the registry; the other buyers' tables are kept as they are."""
+    try:
+        edited = tomlkit.parse(text)
+    except Exception as exc:  # tomlkit raises several kinds of parse errors
+        raise RegistryChangeError(f"the edited text is not valid TOML: {exc}") from None
+    tables = edited.get("buyers")
+    if tables is None or list(tables) != [buyer_id]:
+        raise RegistryChangeError(f"the text must hold exactly the table [buyers.{buyer_id}]")
+    document = _load(path)
+    buyers = document.get("buyers")
+    if buyers is None or buyer_id not in buyers:
+        raise RegistryChangeError(f"there is no buyer {buyer_id!r} in {path}")
+    buyers[buyer_id] = tables[buyer_id]
+    _write(path, document)
+
+
+def remove_buyer(path: Path, buyer_id: str) -> None:
+    """Take the buyer's table out of the registry (nothing happens when there is none)."""
+    document = _load(path)
+    buyers = document.get("buyers")
+    if buyers is not None and buyer_id in buyers:
+        buyers.remove(buyer_id)
+        _write(path, document)

@@ -133,12 +133,17 @@ def _convert(name: str, raw: str, like: Any, problems: list[str]) -> Any:
 
 
 def load_settings(
-    environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    require_secrets: bool = True,
 ) -> Settings:
     """Build and validate the settings; raise :class:`SettingsError` listing all problems.
 
     ``overrides`` (for tests and the demo) win over the environment, which wins over the
-    defaults. Secrets are taken from ``overrides`` or the environment only.
+    defaults. Secrets are taken from ``overrides`` or the environment only. With
+    ``require_secrets=False`` (commands that only read and write the registry files) missing
+    secrets are left empty instead of being a problem.
     """
     env = os.environ if environ is None else environ
     over = dict(overrides or {})
@@ -158,7 +163,7 @@ def load_settings(
     values["redis_url"] = over.get("redis_url", env.get("REDIS_URL", ""))
     for name in SECRET_NAMES:
         values[name] = over.get(name, env.get(f"{ENV_PREFIX}{name.upper()}", ""))
-        if not values[name]:
+        if not values[name] and require_secrets:
             problems.append(
                 f"{ENV_PREFIX}{name.upper()} is not set (secrets come only from the environment)"
             )

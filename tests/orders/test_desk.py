@@ -3,6 +3,7 @@ Orders API licence, created orders that lack a project, updates and cancels."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -200,6 +201,12 @@ def test_a_ledger_exported_and_imported_answers_retried_pos_as_before(
     assert world.desk.ledger.get("acme", "new", "PO-E1") is None
     imported = runner.invoke(args=["orders", "import", str(backup)])
     assert imported.exit_code == 0 and "Imported 1 orders" in imported.output
+    again = runner.invoke(args=["orders", "import", str(backup), "--json"])
+    assert json.loads(again.stdout) == {"imported": 0, "kept": 1}
+    asked = runner.invoke(args=["orders", "import", str(backup), "--replace"], input="n\n")
+    assert asked.exit_code == 1 and "overwrites" in asked.output
+    replaced = runner.invoke(args=["orders", "import", str(backup), "--replace", "--yes"])
+    assert replaced.exit_code == 0 and "Imported 1 orders" in replaced.output
     calls = len(world.client.calls)
     assert world.send(order) == first
     assert len(world.client.calls) == calls and len(world.orders()) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -67,4 +68,10 @@ def test_check_fails_on_wrong_api_credentials(wired: tuple[str, Flask, Flask]) -
     result = app.test_cli_runner().invoke(args=["printnow", "check", "--storefront", "1"])
     assert result.exit_code == 1
     assert "[FAIL] API credentials: rejected" in result.output
+    as_json = app.test_cli_runner().invoke(
+        args=["printnow", "check", "--storefront", "1", "--json"]
+    )
+    assert as_json.exit_code == 1
+    (storefront,) = json.loads(as_json.output)
+    assert storefront["ok"] is False and storefront["checks"][0]["outcome"] == "FAIL"
     assert sandbox.extensions["punchout.sandbox.state"].summary()["users"] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Callable
@@ -36,7 +37,7 @@ ADD = [
     "buyers", "add", "--id", "globex", "--name", "Globex Inc", "--protocol", "cxml,oci",
     "--domain", "DUNS", "--identity", "123456789", "--oci-username", "GLOBEX-SAP",
     "--storefront", "1", "--user-policy", "shared", "--return-host", "127.0.0.1",
-    "--return-host", "*.globex.example", "--price-book", "standard",
+    "--return-host", "*.globex.example", "--price-book", "standard", "--profile", "generic",
 ]  # fmt: skip
 
 
@@ -72,13 +73,17 @@ def test_add_by_flags_keeps_comments_shows_the_secret_once_and_the_link_works(
 
 def test_add_interactively(connector: LiveConnector) -> None:
     answers = "\n".join(
-        ["initech", "Initech", "1", "cxml", "NetworkID", "AN0999", "initech.coupahost.com"]
-    )
+        ("initech", "Initech", "", "1", "shared", "", "cxml", "NetworkID", "AN0999",
+         "initech.coupahost.com")
+    )  # fmt: skip
     result = run(connector, "buyers", "add", input=answers + "\n")
     assert result.exit_code == 0, result.output
     registry = BuyerRegistry.load(connector.buyers_file)
     buyer = registry.get("initech")
     assert buyer is not None and buyer.credentials == (("NetworkID", "AN0999"),)
+    assert (buyer.profile, buyer.user_policy, buyer.price_book) == ("generic", "shared", "standard")
+    for question in ("Procurement system (profile)", "User policy", "Price list"):
+        assert question in result.output
 
 
 @pytest.mark.parametrize(
@@ -145,7 +150,11 @@ def test_rotation_both_secrets_work_inside_the_window_only_the_new_after(
 
 
 def test_disable_and_enable(connector: LiveConnector) -> None:
-    assert run(connector, "buyers", "disable", "acme").exit_code == 0
+    before = connector.buyers_file.read_bytes()
+    refused = run(connector, "buyers", "disable", "acme", input="n\n")
+    assert refused.exit_code == 1 and "Aborted" in refused.output
+    assert connector.buyers_file.read_bytes() == before
+    assert run(connector, "buyers", "disable", "acme", "--yes").exit_code == 0
     assert tomllib.loads(connector.buyers_file.read_text())["buyers"]["acme"]["enabled"] is False
     body = setup_request(BuyerIdentity(), payload_id="d1")
     assert status_of(connector.post_cxml(body).content)[0] == 401
@@ -239,6 +248,12 @@ def test_users_import_is_interrupted_then_resumes(
     assert second.exit_code == 1  # the bad row is reported
     assert "3 created, 0 existed already, 2 done before, 1 failed" in second.output
     assert "row 7: no e-mail address" in second.output
+    third = run(connector, "users", "import", "acme", str(csv_file), "--json")
+    assert third.exit_code == 1
+    assert json.loads(third.stdout) == {
+        "buyer": "acme", "created": 0, "existed": 0, "done_before": 5,
+        "failed": ["row 7: no e-mail address"],
+    }  # fmt: skip
     usernames = {u["username"] for u in connector.sandbox_state()["users"]}
     for n in range(1, 6):
         assert derive_username("acme", f"user{n}@buyer.example") in usernames
@@ -259,6 +274,7 @@ def test_pricebook_check(connector: LiveConnector) -> None:
     [
         [], ["buyers"], ["buyers", "add"], ["buyers", "list"], ["buyers", "show"],
         ["buyers", "rotate-secret"], ["buyers", "disable"], ["buyers", "enable"],
+        ["buyers", "set"], ["buyers", "edit"],
         ["buyers", "test"], ["users"], ["users", "list"], ["users", "link"],
         ["users", "import"], ["pricebook", "check"], ["orders", "list"], ["orders", "show"],
         ["orders", "resolve"],
@@ -290,7 +306,8 @@ def test_the_oci_password_rotates_on_its_own(connector: LiveConnector) -> None:
 def test_add_with_a_profile_and_show_in_the_systems_own_words(connector: LiveConnector) -> None:
     added = run(connector, "buyers", "add", "--id", "umbrella", "--name", "Umbrella",
                 "--profile", "coupa", "--domain", "DUNS", "--identity", "UMB-1",
-                "--storefront", "1", "--return-host", "umbrella.coupahost.com")  # fmt: skip
+                "--storefront", "1", "--return-host", "umbrella.coupahost.com",
+                "--user-policy", "per_user", "--price-book", "standard")  # fmt: skip
     assert added.exit_code == 0, added.output
     buyer = BuyerRegistry.load(connector.buyers_file).get("umbrella")
     assert buyer is not None and buyer.profile == "coupa" and buyer.protocols == ("cxml",)
@@ -301,7 +318,7 @@ def test_add_with_a_profile_and_show_in_the_systems_own_words(connector: LiveCon
         ("PunchOut URL:", f"{connector.url}/cxml"),
         ("Domain:", "DUNS"),
         ("Identity:", "UMB-1"),
-        ("Shared Secret:", "the secret given at `buyers add`"),
+        ("Shared Secret:", "the SharedSecret you were given"),
         ("PO URL:", f"{connector.url}/cxml"),
         ("Our Domain / Our Identity:", "DUNS / UMB-1"),
         ("Supplier Domain / Supplier Identity:", "NetworkID / AN-PRINTSHOP-DEMO"),
@@ -311,13 +328,14 @@ def test_add_with_a_profile_and_show_in_the_systems_own_words(connector: LiveCon
 
     sap = run(connector, "buyers", "add", "--id", "initrode", "--name", "Initrode",
               "--profile", "sap-srm", "--oci-username", "INITRODE", "--storefront", "1",
-              "--return-host", "srm.initrode.example")  # fmt: skip
+              "--return-host", "srm.initrode.example", "--user-policy", "per_user",
+              "--price-book", "standard")  # fmt: skip
     assert sap.exit_code == 0, sap.output
     shown = run(connector, "buyers", "show", "initrode").output
     assert re.search(rf"Call structure: URL \(Type: URL\):\s+{connector.url}/oci/initrode", shown)
     assert re.search(r"USERNAME \(Type: Fixed Value\):\s+INITRODE", shown)
     assert re.search(r"HOOK_URL \(Type: Return URL\):", shown)
     # OCI has a credential of its own: the admin screen never points at the cXML secret.
-    assert re.search(r"PASSWORD \(Type: Fixed Value\):\s+the OCI password given", shown)
+    assert re.search(r"PASSWORD \(Type: Fixed Value\):\s+the OCI password you were", shown)
     ariba = get_profile("ariba")
     assert ariba is not None and ariba.admin[0].label == "Supplier Setup URL"

@@ -9,6 +9,7 @@ changed without a rotation fails permanently, and the user is told to ask, not t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
@@ -85,12 +86,19 @@ def test_rotate_migrate_and_retire_the_master_key(
     status = runner.invoke(args=["keys", "status"])
     assert f"Current master key: {key_id(NEW)}" in status.output
     assert f"on key {key_id(OLD)}" in status.output
+    as_json = json.loads(runner.invoke(args=["keys", "status", "--json"]).output)
+    assert as_json["current"] == key_id(NEW) and as_json["previous"] == [key_id(OLD)]
+    assert as_json["derived_accounts"].get(key_id(OLD), 0) >= 1
     migrated = runner.invoke(args=["keys", "migrate"])
     assert migrated.exit_code == 0, migrated.output
     # Bob's temporary user's password is stored encrypted; where createtemp gives no password
     # (PrintNow's documented answer) Bob got a derived account instead and nothing is stored.
     stored = 0 if before.sandbox.documented else 1
     assert f"{stored} stored password(s) encrypted again" in migrated.output
+    again = runner.invoke(args=["keys", "migrate", "--json"])
+    assert again.exit_code == 0, again.output
+    report = json.loads(again.output)
+    assert set(report) == {"derived", "reencrypted", "failed"} and report["failed"] == []
     assert opens_with(rotated, CAROL, NEW)
     assert f"on key {key_id(OLD)}" not in runner.invoke(args=["keys", "status"]).output
 

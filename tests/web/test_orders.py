@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.policy
+import json
 from concurrent.futures import ThreadPoolExecutor
 from email.message import EmailMessage
 from typing import Any
@@ -282,16 +283,29 @@ def test_a_lost_create_answer_is_never_duplicated_and_an_operator_resolves_it(
         time.sleep(0.1)
     (order,) = pipo_orders(connector)
     runner = connector.app.test_cli_runner()
+    flagged = runner.invoke(args=["orders", "list", "--attention"])
+    assert flagged.exit_code == 0, flagged.output
+    assert "PO-9009" in flagged.output and "uncertain" in flagged.output
+    assert "punchout orders resolve acme PO-9009 --created ID | --not-created" in flagged.output
     resolved = runner.invoke(
-        args=["orders", "resolve", "acme", "PO-9009", "--created", str(order["id"])]
+        args=["orders", "resolve", "acme", "PO-9009", "--created", str(order["id"]), "--json"]
     )
     assert resolved.exit_code == 0, resolved.output
+    assert json.loads(resolved.output) == {
+        "buyer": "acme", "order_id": "PO-9009", "resolved": 1, "created": order["id"]
+    }  # fmt: skip
     finished = connector.post_cxml(body)
     assert status_of(finished.content)[0] == 200
     (order,) = pipo_orders(connector)
     assert order["merge"] in ("merging", "done")
     nothing = runner.invoke(args=["orders", "resolve", "acme", "PO-9009", "--not-created"])
     assert nothing.exit_code == 1
+    calm = runner.invoke(args=["orders", "list", "--attention"])
+    assert calm.exit_code == 0 and calm.output.strip() == "Nothing needs attention."
+    (row,) = json.loads(runner.invoke(args=["orders", "list", "--json"]).output)
+    assert (row["order_id"], row["state"], row["attention"]) == ("PO-9009", "processed", "")
+    assert row["printnow_orders"] == [order["id"]] and row["amount"].endswith(" USD")
+    assert row["date"][:4].isdigit()
 
 
 def _everything_in(store: Any) -> str:
