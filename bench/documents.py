@@ -47,9 +47,12 @@ def setup_template() -> str:
 
 
 def order_template(lines: int, reference_key: bytes) -> str:
+    """An OrderRequest of ``lines`` lines; past the stub's 100 designs, lines reuse them (one
+    design may be ordered on several lines)."""
+    refs = [make_reference(reference_key, "bench", 42, n % 100 + 1) for n in range(lines)]
     items = "".join(
         f'<ItemOut quantity="1" lineNumber="{n}"><ItemID><SupplierPartID>BC-STD-85x55'
-        f"</SupplierPartID><SupplierPartAuxiliaryID>{make_reference(reference_key, 'bench', 42, n)}"
+        f"</SupplierPartID><SupplierPartAuxiliaryID>{refs[n - 1]}"
         '</SupplierPartAuxiliaryID></ItemID><ItemDetail><UnitPrice><Money currency="USD">45.00'
         '</Money></UnitPrice><Description xml:lang="en">Business cards</Description>'
         '<UnitOfMeasure>BX</UnitOfMeasure><Classification domain="UNSPSC">82121500'
