@@ -31,7 +31,10 @@ PROCESS = re.compile(r"^/api/v2/pipo/order/\d+/process$")
 PROJECT = re.compile(r"^/api/v2/pipo/project/(\d+)$")
 
 
-def answer(method: str, path: str) -> tuple[str, bytes]:
+_ORDERS: dict[int, list[int]] = {}  # order id: its projects, for the read-back after create
+
+
+def answer(method: str, path: str, body: bytes = b"") -> tuple[str, bytes]:
     """The status line and body PrintNow would answer, instantly."""
     if path == "/api/v2/pipo/user/login":
         return "200 OK", json.dumps(f"tok-{next(_ORDER_IDS)}").encode()
@@ -45,12 +48,16 @@ def answer(method: str, path: str) -> tuple[str, bytes]:
         project = {"id": int(match[1]), "name": "Business Cards", "external_id": "BC-STD-85x55"}
         return "200 OK", json.dumps(project).encode()
     if path == "/api/v2/pipo/order/create":
-        return "200 OK", str(next(_ORDER_IDS)).encode()
+        order_id = next(_ORDER_IDS)
+        _ORDERS[order_id] = [int(p) for p in json.loads(body or b"{}").get("product_id", [])]
+        return "200 OK", str(order_id).encode()
     if PROCESS.match(path):
         return "200 OK", b"true"
     if (match := ORDER.match(path)) and method == "GET":
+        projects = _ORDERS.get(int(match[1]), [])
+        items = [{"id": n, "product_id": p, "quantity": 1} for n, p in enumerate(projects, 1)]
         return "200 OK", json.dumps(
-            {"id": int(match[1]), "status": "New Order", "items": []}
+            {"id": int(match[1]), "status": "New Order", "items": items}
         ).encode()
     if match and method == "PATCH":
         return "204 No Content", b""
@@ -62,9 +69,8 @@ def answer(method: str, path: str) -> tuple[str, bytes]:
 def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
     """The stub as a WSGI app (for the sandbox-free runs under any WSGI server)."""
     length = int(environ.get("CONTENT_LENGTH") or 0)
-    if length:
-        environ["wsgi.input"].read(length)
-    status, body = answer(environ["REQUEST_METHOD"], environ["PATH_INFO"])
+    sent = environ["wsgi.input"].read(length) if length else b""
+    status, body = answer(environ["REQUEST_METHOD"], environ["PATH_INFO"], sent)
     start_response(
         status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
     )

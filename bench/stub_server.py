@@ -2,7 +2,8 @@
 
 A benchmark's PrintNow must cost next to nothing, or it competes with the connector for the
 same cores: this server parses just enough HTTP to route a request to
-:func:`bench.stub_printnow.answer`.
+:func:`bench.stub_printnow.answer`. It counts the calls it answers; ``GET /__bench/calls``
+(not a PrintNow path, and not counted) tells the benchmark how many so far.
 
     python bench/stub_server.py PORT
 """
@@ -17,6 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.stub_printnow import answer
 
+CALLS = 0
+
 
 class StubProtocol(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -25,6 +28,7 @@ class StubProtocol(asyncio.Protocol):
         self.buffer = b""
 
     def data_received(self, data: bytes) -> None:
+        global CALLS
         self.buffer += data
         while True:
             end = self.buffer.find(b"\r\n\r\n")
@@ -38,9 +42,15 @@ class StubProtocol(asyncio.Protocol):
                     length = int(value.strip())
             if len(self.buffer) < end + 4 + length:
                 return
+            sent = self.buffer[end + 4 : end + 4 + length]
             self.buffer = self.buffer[end + 4 + length :]
             method, path = head[0].split(" ")[:2]
-            status, body = answer(method, path.split("?", 1)[0])
+            path = path.split("?", 1)[0]
+            if path == "/__bench/calls":
+                status, body = "200 OK", str(CALLS).encode()
+            else:
+                CALLS += 1
+                status, body = answer(method, path, sent)
             self.transport.write(
                 f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\n"
                 f"Content-Length: {len(body)}\r\n\r\n".encode()

@@ -56,6 +56,10 @@ NOT_CONFIRMED = (
 )
 
 
+#: How long a clean durability check of Redis is trusted before the next PO checks again.
+DURABILITY_RECHECK_SECONDS = 5.0
+
+
 class OrderDesk:
     """Takes OrderRequests for one connector."""
 
@@ -64,6 +68,7 @@ class OrderDesk:
         self.clock = clock
         self.ledger = Ledger(c.store)
         self.placer = Placer(c, self.ledger, clock)
+        self._durable_until = float("-inf")  # the clock time until which Redis counts as kept
 
     # ------------------------------------------------------------------ entry point
 
@@ -99,6 +104,17 @@ class OrderDesk:
         )
         return answer
 
+    def _durability_problems(self) -> tuple[str, ...]:
+        """What is wrong with how Redis keeps the ledger; a clean answer is trusted for
+        ``DURABILITY_RECHECK_SECONDS``, so a PO does not pay a CONFIG GET round trip each time
+        (a problem found is never cached: a fixed Redis is accepted at once)."""
+        if self.clock() < self._durable_until:
+            return ()
+        problems = durability(self.c.store.redis).problems
+        if not problems:
+            self._durable_until = self.clock() + DURABILITY_RECHECK_SECONDS
+        return problems
+
     def _locked(
         self,
         buyer: Buyer,
@@ -107,7 +123,7 @@ class OrderDesk:
         started: float,
         attachments: Sequence[Attachment],
     ) -> tuple[OrderAnswer, list[int]]:
-        problems = durability(self.c.store.redis).problems
+        problems = self._durability_problems()
         if problems and not self.c.settings.redis_volatile_accepted:
             log.error("orders refused: Redis would not keep the ledger: %s", "; ".join(problems))
             return OrderAnswer(

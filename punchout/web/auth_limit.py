@@ -29,6 +29,7 @@ class AuthLimiter:
         storage = RedisStorage(
             "redis://", connection_pool=client.connection_pool, key_prefix=f"{namespace}:limits"
         )
+        self._client, self._storage = client, storage
         self._limiter = MovingWindowRateLimiter(storage)
         self._limits: list[RateLimitItem] = parse_many(limits_text)
 
@@ -37,12 +38,35 @@ class AuthLimiter:
         return cls(store.redis, store.namespace, limits_text)
 
     def retry_after(self, credential: str, address: str) -> int:
-        """Seconds until ``credential`` may be tried again from ``address``; 0: not blocked."""
+        """Seconds until ``credential`` may be tried again from ``address``; 0: not blocked.
+
+        Every cXML request and OCI login asks this before checking a secret, so all limits
+        are read in one pipeline (one Redis round trip, not one per limit). Each read is the
+        limits library's own moving-window script, as ``MovingWindowRateLimiter.test`` and
+        ``get_window_stats`` run it: blocked when the window holds ``amount`` entries, free
+        again at the window's start plus its length.
+        """
         names = _names(credential, address)
-        waits = [
-            self._limiter.get_window_stats(limit, *names).reset_time - time.time()
+        now = time.time()
+        script = self._storage.lua_moving_window
+        calls = [
+            ([self._storage.prefixed_key(limit.key_for(*names))],
+             [now - limit.get_expiry(), limit.amount])
             for limit in self._limits
-            if not self._limiter.test(limit, *names)
+        ]  # fmt: skip
+        # EVALSHA straight into the pipeline: a pipelined Script would first ask SCRIPT EXISTS,
+        # a round trip of its own.
+        pipe = self._client.pipeline(transaction=False)
+        for keys, args in calls:
+            pipe.evalsha(script.sha, len(keys), *keys, *args)
+        try:
+            windows = pipe.execute()
+        except redis.exceptions.NoScriptError:  # a restarted Redis: the script loads again
+            windows = [script(keys, args) for keys, args in calls]
+        waits = [
+            float(window[0]) + limit.get_expiry() - now
+            for limit, window in zip(self._limits, windows, strict=True)
+            if window and int(window[1]) > limit.amount - 1
         ]
         return max(1, math.ceil(max(waits))) if waits else 0
 

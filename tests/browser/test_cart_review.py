@@ -1,7 +1,7 @@
 """The cart review as a procurement user meets it: prices, keyboard, delete, empty carts, errors.
 
-Each test names the problem it covers (issue "the procurement user's pages", items 1, 4, 5, 9)
-and checks the page with axe-core: no serious or critical accessibility violation.
+Each test names the problem it covers and checks the page with axe-core: no serious or
+critical accessibility violation.
 """
 
 from __future__ import annotations

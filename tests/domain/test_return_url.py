@@ -1,4 +1,4 @@
-"""Where a cart may go: the host a browser will post to, on the buyer's list (issue 11, item 1).
+"""Where a cart may go: the host a browser will post to, on the buyer's list.
 
 Each row is a URL as a buyer's system might send it, and what a browser does with it
 (WHATWG URL Standard); the check must agree with the browser, not with a lenient parser.

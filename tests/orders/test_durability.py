@@ -19,6 +19,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from punchout.cxml.model import OrderRequest
+from punchout.orders.desk import DURABILITY_RECHECK_SECONDS
 from punchout.store import connect_redis, durability
 from tests.buyer_side import BuyerIdentity, header, status_of
 from tests.orders.conftest import World
@@ -190,3 +191,18 @@ def test_the_embedded_redis_writes_an_append_only_file(tmp_path: Path) -> None:
     assert kept.persistence == "append-only file, fsync everysec" and not kept.problems
     # the file (Redis before 7) or folder (Redis 7) of the append-only file, in the instance
     assert {"appendonly.aof", "appendonlydir"} & {p.name for p in tmp_path.iterdir()}
+
+
+def test_a_clean_durability_check_is_trusted_for_a_few_seconds_and_a_problem_never(
+    make_world: Callable[..., World], start_redis: Callable[..., RedisProcess]
+) -> None:
+    server = start_redis(*AOF)
+    world = make_world(server.client(), redis_volatile_accepted=False)
+    assert world.send(_po(world, "PO-C1")).code == 200
+    server.client().config_set("appendonly", "no")
+    # Within the window the clean answer stands: no CONFIG GET round trip for this PO.
+    assert world.send(_po(world, "PO-C2")).code == 200
+    world.clock.now += DURABILITY_RECHECK_SECONDS
+    assert world.send(_po(world, "PO-C3")).code == 560
+    server.client().config_set("appendonly", "yes")
+    assert world.send(_po(world, "PO-C3")).code == 200  # a problem is not cached

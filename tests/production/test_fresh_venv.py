@@ -52,6 +52,7 @@ def test_the_production_section_from_an_empty_virtualenv(
     env.update(REDIS_URL=redis_url, PUNCHOUT_BUYERS_FILE=str(tmp_path / "buyers.toml"))
     added = run(
         [str(punchout), "buyers", "add", "--id", "acme", "--name", "Acme Corp",
+         "--profile", "coupa", "--user-policy", "per_user", "--price-book", "standard",
          "--protocol", "cxml", "--domain", "NetworkID", "--identity", "AN01000000001",
          "--storefront", "1", "--return-host", "acme.coupahost.com"],
         env,

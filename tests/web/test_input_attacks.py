@@ -1,4 +1,4 @@
-"""Hostile input at the live connector (issue 11): each attack gets a clear 4xx, never a 500,
+"""Hostile input at the live connector: each attack gets a clear 4xx, never a 500,
 and a cart never goes anywhere but the registered host, as a browser reads it."""
 
 from __future__ import annotations

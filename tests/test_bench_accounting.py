@@ -1,0 +1,86 @@
+"""The benchmark's own accounting: Redis round trips counted in a worker, and its targets."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from redis.connection import AbstractConnection
+
+from bench import gunicorn_counting
+from bench.accounting import cpu_seconds, read_counters
+from bench.targets import verdicts
+
+
+@pytest.fixture
+def counting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The worker hook installed in this process, as gunicorn would after a fork."""
+    monkeypatch.setenv("BENCH_COUNTERS", str(tmp_path))
+    monkeypatch.setattr(AbstractConnection, "send_packed_command",
+                        AbstractConnection.send_packed_command)  # fmt: skip
+    monkeypatch.setattr(gunicorn_counting, "_counters", None)
+    gunicorn_counting.post_fork(None, None)
+    return tmp_path
+
+
+def test_a_pipeline_is_one_round_trip_of_several_commands(
+    counting: Path, redis_client: redis.Redis
+) -> None:
+    redis_client.ping()  # the connection is open: its handshake is not counted below
+    before = read_counters(counting)
+    redis_client.set("bench:a", "1")
+    pipe = redis_client.pipeline(transaction=False)
+    pipe.get("bench:a").set("bench:b", "2").get("bench:b")
+    pipe.execute()
+    after = read_counters(counting)
+    assert after["redis_round_trips"] - before["redis_round_trips"] == 2
+    assert after["redis_commands"] - before["redis_commands"] == 4
+
+
+def test_requests_and_error_answers_are_counted(counting: Path) -> None:
+    class Answer:
+        def __init__(self, status: int) -> None:
+            self.status_code = status
+
+    for status in (200, 404, 500):
+        gunicorn_counting.post_request(None, None, None, Answer(status))
+    assert read_counters(counting) | {"redis_round_trips": 0, "redis_commands": 0} == {
+        "requests": 3, "redis_round_trips": 0, "redis_commands": 0, "errors": 2,
+    }  # fmt: skip
+
+
+def test_cpu_of_this_process_grows_with_work() -> None:
+    before = cpu_seconds([os.getpid()])
+    sum(i * i for i in range(3_000_000))
+    assert cpu_seconds([os.getpid()]) > before
+
+
+def _scenario(cpu: list[float], trips: float = 2, errors: int = 0) -> dict[str, Any]:
+    batches = [{"cpu_ms": c, "redis_round_trips": trips} for c in cpu]
+    return {"batches": batches, "cpu_ms": sorted(cpu)[len(cpu) // 2], "errors": errors,
+            "redis_round_trips": trips, "printnow_calls": 1.0}  # fmt: skip
+
+
+def test_a_target_is_met_only_when_every_batch_meets_it() -> None:
+    results = {v.name: v for v in verdicts({"setup": _scenario([1.2, 1.3, 1.6])})}
+    assert results["setup_cpu"].met is False
+    assert results["setup_round_trips"].met is True
+    assert results["cart_100_cpu"].met is None  # not run: not measured, not met
+    results = {v.name: v for v in verdicts({"setup": _scenario([1.2, 1.3, 1.4], trips=4)})}
+    assert results["setup_cpu"].met is True
+    assert results["setup_round_trips"].met is False
+
+
+def test_failed_requests_miss_the_target_and_flatness_uses_marginal_cost() -> None:
+    scenarios = {"setup": _scenario([1.0], errors=3), "order_1": _scenario([2.0]),
+                 "order_10": _scenario([2.3]), "order_100": _scenario([5.0]),
+                 "order_1000": _scenario([32.0])}  # fmt: skip
+    results = {v.name: v for v in verdicts(scenarios)}
+    assert results["setup_cpu"].met is False
+    assert results["per_line_flat"].met is True  # 30 µs per added line, then 30 µs
+    assert results["order_10_vs_1"].met is True
+    scenarios["order_1000"] = _scenario([95.0])  # 100 µs per added line past 100 lines
+    assert {v.name: v for v in verdicts(scenarios)}["per_line_flat"].met is False
