@@ -19,8 +19,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from limits import parse_many
-
 from punchout.sandbox.profile import PROFILES as SANDBOX_PROFILES
 
 ENV_PREFIX = "PUNCHOUT_"
@@ -181,6 +179,8 @@ def load_settings(
                 f"{MIN_KEY_LENGTH} characters or is the current master key"
             )
     try:
+        from limits import parse_many  # here, not at import: read-only commands stay fast
+
         parse_many(str(values["auth_failure_limits"]))
     except ValueError:
         problems.append(

@@ -113,3 +113,19 @@ def test_the_sandbox_profile_is_a_checked_setting() -> None:
     with pytest.raises(SettingsError) as caught:
         load_settings({**SECRET_ENV, "PUNCHOUT_SANDBOX_PROFILE": "guessing"})
     assert any("sandbox_profile must be one of" in p for p in caught.value.problems)
+
+
+def test_reading_settings_loads_neither_flask_nor_the_rate_limiter() -> None:
+    """Registry commands read settings and must start fast: importing the settings module may
+    not pull in the sandbox's Flask app or the limiter (each cost 60-130 ms at import)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, punchout.settings; "
+        "print(sorted(m for m in ('flask', 'limits', 'punchout.sandbox.app') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
