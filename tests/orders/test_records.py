@@ -111,3 +111,36 @@ def test_a_record_written_before_lines_were_kept_apart_is_read_and_rewritten(
         (2, 1, 50),
     ]
     assert "lines" not in store.get(store.key("order", "acme", "new", "PO-OLD"))
+
+
+def test_audit_entries_are_kept_per_order_oldest_first_for_the_days_asked(store: Store) -> None:
+    ledger = Ledger(store)
+    ledger.audit("acme", "PO-1", {"event": "received"}, days=30)
+    ledger.audit("acme", "PO-1", {"event": "processed"}, days=30)
+    ledger.audit("acme", "PO-2", {"event": "received"}, days=7)
+    assert ledger.audit_entries("acme", "PO-1") == [{"event": "received"}, {"event": "processed"}]
+    assert ledger.audit_entries("acme", "PO-2") == [{"event": "received"}]
+    assert ledger.audit_entries("other", "PO-1") == []
+    key = store.key("audit", "acme", "PO-1")
+    assert store.redis.llen(key) == 2
+    assert 29 * 86400 < store.redis.ttl(key) <= 30 * 86400
+    assert 6 * 86400 < store.redis.ttl(store.key("audit", "acme", "PO-2")) <= 7 * 86400
+
+
+def test_an_empty_audit_entry_is_not_listed(store: Store) -> None:
+    ledger = Ledger(store)
+    ledger.audit("acme", "PO-1", {}, days=1)
+    ledger.audit("acme", "PO-1", {"event": "received"}, days=1)
+    assert ledger.audit_entries("acme", "PO-1") == [{"event": "received"}]
+
+
+def test_the_order_lock_is_one_per_buyer_type_and_order(store: Store) -> None:
+    ledger = Ledger(store)
+    assert ledger.lock_key("acme", "new", "PO-1") == store.key("orderlock", "acme", "new", "PO-1")
+    keys = {
+        ledger.lock_key("acme", "new", "PO-1"),
+        ledger.lock_key("acme", "update", "PO-1"),
+        ledger.lock_key("acme", "new", "PO-2"),
+        ledger.lock_key("beta", "new", "PO-1"),
+    }
+    assert len(keys) == 4
