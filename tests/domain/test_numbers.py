@@ -214,3 +214,11 @@ def test_whole_numbers_allow_two_leading_zeros_beyond_the_maximum_length() -> No
     assert _refusal(lambda: parse_int("00099", field="n", maximum=99)).why == (
         "is not a whole number within range"
     )
+
+
+def test_forty_characters_are_read_and_shown_whole() -> None:
+    assert parse_decimal("0" * 39 + "7", field="n") == 7
+    forty = "1" * 39 + "x"
+    assert str(_refusal(lambda: parse_decimal(forty, field="n"))) == (
+        f"n '{forty}' is not a plain decimal number such as 12.50"
+    )

@@ -144,3 +144,60 @@ def test_the_order_lock_is_one_per_buyer_type_and_order(store: Store) -> None:
         ledger.lock_key("beta", "new", "PO-1"),
     }
     assert len(keys) == 4
+
+
+MINIMAL = {
+    "buyer": "acme",
+    "type": "new",
+    "order_id": "PO-1",
+    "fingerprint": "f",
+    "state": "received",
+}
+
+
+def test_a_record_without_its_optional_parts_reads_with_empty_defaults() -> None:
+    assert OrderRecord.from_json(MINIMAL) == OrderRecord("acme", "new", "PO-1", "f", "received")
+    group = Group.from_json({"user": "7", "projects": ["1", 2], "state": "created"})
+    assert group == Group(7, [1, 2], "created", None, False)
+    assert Group.from_json({**group.__dict__, "pipo_order_id": "5001", "cancelled": 1}) == Group(
+        7, [1, 2], "created", 5001, True
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (["not", "a", "dict"], "an order record must be a JSON object"),
+        ({**MINIMAL, "state": "bogus"}, "unknown order state 'bogus'"),
+        ({k: v for k, v in MINIMAL.items() if k != "state"}, "unknown order state None"),
+        ({k: v for k, v in MINIMAL.items() if k != "buyer"}, "not an order record: 'buyer'"),
+        ({**MINIMAL, "response": {"code": "x", "message": "m"}}, "not an order record: "),
+        ({**MINIMAL, "payload_ids": None}, "not an order record: "),
+        ({**MINIMAL, "groups": [{"user": 1, "projects": [], "state": "lost"}]},
+         "not an order record: unknown group state 'lost'"),
+        ({**MINIMAL, "groups": [{"projects": [], "state": "pending"}]},
+         "not an order record: not an order group: 'user'"),
+        ({**MINIMAL, "groups": [{"user": 1, "projects": ["x"], "state": "pending"}]},
+         "not an order record: not an order group: invalid literal"),
+        ({**MINIMAL, "groups": [{"user": 1, "projects": [], "state": "pending",
+                                 "pipo_order_id": "x"}]},
+         "not an order record: not an order group: invalid literal"),
+    ],
+)  # fmt: skip
+def test_a_record_of_the_wrong_shape_is_refused_saying_what_is_wrong(
+    data: object, message: str
+) -> None:
+    with pytest.raises(BadRecord) as caught:
+        OrderRecord.from_json(data)
+    assert str(caught.value).startswith(message)
+
+
+def test_a_record_and_its_lines_live_under_the_ledgers_keys(store: Store) -> None:
+    ledger = Ledger(store)
+    original = record()
+    ledger.save_lines(original, LINES)
+    ledger.save(original, "received")
+    assert store.redis.exists(store.key("order", "acme", "new", "PO-1"))
+    assert store.redis.exists(store.key("orderlines", "acme", "new", "PO-1"))
+    assert store.redis.ttl(store.key("order", "acme", "new", "PO-1")) == -1  # kept for good
+    assert store.redis.ttl(store.key("orderlines", "acme", "new", "PO-1")) == -1
