@@ -120,3 +120,13 @@ def test_a_buyers_file_name_cannot_leave_the_folder_or_grow_without_bound(
         "",
         "r\u00e9sum\u00e9 final.doc",
     ]
+
+
+def test_upper_case_file_names_are_kept_as_sent(tmp_path: Path) -> None:
+    kept = keep_attachments(tmp_path, "acme", "PO-1", [Attachment("<c>", "t/p", "Logo.PDF", b"x")])
+    assert Path(kept[0]["path"]).name == "01-Logo.PDF"
+
+
+def test_the_kept_document_is_xml_text() -> None:
+    kept = redact(b"<cXML><Header><SharedSecret>x</SharedSecret></Header></cXML>")
+    assert kept == "<cXML><Header><SharedSecret>[redacted]</SharedSecret></Header></cXML>"

@@ -16,6 +16,8 @@ from punchout.orders.checks import (
     CheckedLine,
     check_lines,
     check_projects,
+    check_size,
+    fingerprint,
     line_name,
     quantities_comment,
 )
@@ -272,3 +274,69 @@ def test_an_offer_refusal_says_what_changed() -> None:
 def test_a_line_name_without_a_part_says_so() -> None:
     assert line_name(3, "") == "Line 3 (no part number)"
     assert line_name(3, "BC") == "Line 3 (BC)"
+
+
+def test_an_order_without_lines_is_refused_by_its_id() -> None:
+    with pytest.raises(Refused) as caught:
+        check_size(OrderRequest("PO-0", None, "new", None, "USD", ()))
+    assert (caught.value.code, caught.value.message) == (400, "Order PO-0 has no lines.")
+
+
+def test_a_missing_or_changed_design_is_refused_with_400_naming_the_line() -> None:
+    projects = {42: Project(id=42, name="cards", external_id=PART)}
+    for lines, message in [
+        ([_line(2, 43)], f"Line 2 ({PART}): the design no longer exists in the storefront."),
+        (
+            [_line(1, 42, "LH-A4-120")],
+            "Line 1 (LH-A4-120): the part number does not match the design.",
+        ),
+    ]:
+        with pytest.raises(Refused) as caught:
+            check_projects(lines, projects)
+        assert (caught.value.code, caught.value.message) == (400, message)
+
+
+def test_the_suppliers_own_mistakes_name_the_buyer_and_the_setting() -> None:
+    with pytest.raises(Postponed) as caught:
+        check(buyer(price_tolerance="5%"), line())
+    assert str(caught.value) == (
+        "buyer acme: price_tolerance '5%' is not a plain decimal number such as 12.50"
+    )
+    with pytest.raises(Postponed) as caught:
+        check(buyer(price_book="no-such-book"), line())
+    assert str(caught.value).startswith("buyer acme: ")
+
+
+def test_the_quantities_comment_fills_the_limit_exactly() -> None:
+    lines = [_line(1, 42), _line(2, 43)]
+    full = quantities_comment("PO-1", lines)
+    first = f"PO PO-1: line 1: {PART} x 1 BX at 45.00 USD"
+    assert quantities_comment("PO-1", lines, limit=len(full)) == full  # the last line fits exactly
+    assert quantities_comment("PO-1", lines, limit=len(full) - 1) == (
+        first + "; and 1 more lines (see the PO)"
+    )
+    # a line that is not the last keeps 40 characters free for the "and N more" ending
+    assert quantities_comment("PO-1", lines, limit=len(first) + 40) == (
+        first + "; and 1 more lines (see the PO)"
+    )
+    assert quantities_comment("PO-1", lines, limit=len(first) + 39) == (
+        "PO PO-1: and 2 more lines (see the PO)"
+    )
+
+
+def test_the_fingerprint_is_the_lines_and_money_not_how_numbers_are_written() -> None:
+    def order(*lines: OrderLine, order_id: str = "PO-1") -> OrderRequest:
+        return OrderRequest(order_id, None, "new", None, "USD", lines)
+
+    base = fingerprint(order(line()))
+    assert len(base) == 64 and base == fingerprint(order(line(), order_id="PO-2"))
+    assert base == fingerprint(order(line(price="45.0000", quantity="1.00")))
+    assert base != fingerprint(order(line(quantity="2")))
+    assert base != fingerprint(order(line(price="45.01")))
+    assert base != fingerprint(order(line(part="LH-A4-120")))
+    assert base != fingerprint(order(_with(line(), line_number=2)))
+    assert base != fingerprint(order(_with(line(), currency="EUR")))
+    assert base != fingerprint(order(line(aux=make_reference(KEY, "acme", 12345, 43))))
+    unpriced = fingerprint(order(_with(line(), unit_price=None)))
+    assert unpriced != base and unpriced != fingerprint(order(line(price="0")))
+    assert base != fingerprint(order(line(), line()))

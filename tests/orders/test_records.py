@@ -201,3 +201,78 @@ def test_a_record_and_its_lines_live_under_the_ledgers_keys(store: Store) -> Non
     assert store.redis.exists(store.key("orderlines", "acme", "new", "PO-1"))
     assert store.redis.ttl(store.key("order", "acme", "new", "PO-1")) == -1  # kept for good
     assert store.redis.ttl(store.key("orderlines", "acme", "new", "PO-1")) == -1
+
+
+def test_an_old_annotated_group_was_not_yet_processed_and_an_unknown_user_goes_to_the_first(
+    store: Store,
+) -> None:
+    old = {
+        "buyer": "acme", "type": "new", "order_id": "PO-OLD2", "fingerprint": "f",
+        "state": "received",
+        "lines": [
+            {"number": 1, "part": "P", "reference": "r1", "user": 9, "project": 50,
+             "quantity": "1", "unit_price": "1", "currency": "USD", "unit_of_measure": "EA"},
+            {"number": 2, "part": "P", "reference": "r2", "user": 404, "project": 51,
+             "quantity": "1", "unit_price": "1", "currency": "USD", "unit_of_measure": "EA"},
+        ],
+        "groups": [
+            {"user": 7, "projects": [], "pipo_order_id": 5001, "state": "created"},
+            {"user": 9, "projects": [50], "pipo_order_id": 5002, "state": "annotated"},
+        ],
+    }  # fmt: skip
+    store.put_permanent(store.key("order", "acme", "new", "PO-OLD2"), old)
+    ledger = Ledger(store)
+    (record,) = ledger.records("acme")
+    assert [g.state for g in record.groups] == ["created", "created"]
+    assert [(line.number, line.group) for line in ledger.lines(record)] == [(1, 1), (2, 0)]
+    assert all(
+        "user" not in line for line in store.get(ledger._lines_key("acme", "new", "PO-OLD2"))
+    )
+
+
+def test_records_are_listed_per_buyer_or_all(store: Store) -> None:
+    ledger = Ledger(store)
+    ledger.save(record("PO-1", "acme"))
+    ledger.save(record("PO-2", "globex"))
+    assert [r.order_id for r in ledger.records("acme")] == ["PO-1"]
+    assert [r.order_id for r in ledger.records("globex")] == ["PO-2"]
+    assert sorted(r.order_id for r in ledger.records()) == ["PO-1", "PO-2"]
+
+
+def test_a_new_state_and_a_note_go_into_the_history_with_a_utc_time(store: Store) -> None:
+    ledger = Ledger(store)
+    r = record()
+    ledger.save(r, "processed")
+    ledger.note(r, {"event": "resolved", "by": "operator"})
+    again = ledger.get("acme", "new", "PO-1")
+    assert again is not None and [sorted(h) for h in again.history] == [
+        ["at", "state"],
+        ["at", "by", "event"],
+    ]
+    assert again.history[0]["state"] == "processed" and again.history[1]["event"] == "resolved"
+    assert all(h["at"].endswith("+00:00") for h in again.history)
+
+
+def test_attachments_and_pipo_ids_come_back_from_a_stored_record() -> None:
+    r = record()
+    r.attachments = [{"filename": "proof.pdf", "size": 3}]
+    assert OrderRecord.from_json(r.to_json()).attachments == [{"filename": "proof.pdf", "size": 3}]
+    assert r.pipo_ids() == [5001]  # the group without a PrintNow order has none
+
+
+def test_a_line_of_the_wrong_shape_is_refused_naming_the_field() -> None:
+    with pytest.raises(BadRecord) as caught:
+        Line.from_json({"part": "P"})
+    assert str(caught.value) == "not an order line: 'number'"
+
+
+def test_export_is_sorted_json_and_import_takes_rows_without_lines(store: Store) -> None:
+    ledger = Ledger(store)
+    ledger.save(record("PO-1"))
+    (row,) = ledger.export()
+    data = json.loads(row)
+    assert list(data) == ["lines", "record"] and list(data["record"]) == sorted(data["record"])
+    fresh = json.dumps({"record": record("PO-3").to_json()})
+    # an order already there is skipped, and the rows after it are still imported
+    assert ledger.import_([row, fresh]) == (1, 1)
+    assert ledger.get("acme", "new", "PO-3") is not None
