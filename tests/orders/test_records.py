@@ -276,3 +276,8 @@ def test_export_is_sorted_json_and_import_takes_rows_without_lines(store: Store)
     # an order already there is skipped, and the rows after it are still imported
     assert ledger.import_([row, fresh]) == (1, 1)
     assert ledger.get("acme", "new", "PO-3") is not None
+
+
+def test_blank_rows_in_an_import_are_passed_over(store: Store) -> None:
+    rows = [json.dumps({"record": record(f"PO-{n}").to_json(), "lines": []}) for n in (1, 2)]
+    assert Ledger(store).import_([rows[0], "  ", rows[1]]) == (2, 0)

@@ -195,3 +195,21 @@ def test_an_unreadable_token_is_logged_by_session_prefix_only(
         f"session {session.id[:8]}: PIPO token unreadable (master key retired?)"
     ]
     assert "SECRET" not in caplog.text
+
+
+def test_a_session_id_carries_128_random_bits() -> None:
+    # secrets.token_urlsafe(16): 16 bytes, 22 URL-safe base64 characters
+    assert len(new_session_id()) == 22 and new_session_id() != new_session_id()
+
+
+def test_a_stored_session_without_its_optional_lists_reads_with_empty_ones() -> None:
+    session = make_session(
+        known_project_ids=(), restored_items=(), buyer_credentials=(("NetworkID", "AN01"),)
+    )
+    data = session.to_json()
+    for optional in ("known_project_ids", "restored_items", "supplier_credentials"):
+        del data[optional]
+    assert PunchoutSession.from_json(data) == session
+    # credentials stored as JSON lists come back as (domain, identity) pairs of text
+    data["buyer_credentials"] = [["NetworkID", 1]]
+    assert PunchoutSession.from_json(data).buyer_credentials == (("NetworkID", "1"),)
