@@ -67,14 +67,16 @@ def parse_decimal(
     whole = match.group(2) or "0"
     fraction = match.group(3) if match.group(2) is not None else match.group(5)
     fraction = fraction or ""
-    if sign == "-" and not allow_negative and (whole.strip("0") or fraction.strip("0")):
+    # A negative zero is zero: "-0.00" is read (and echoed) as 0.00, never as -0.00.
+    negative = sign == "-" and bool(whole.strip("0") or fraction.strip("0"))
+    if negative and not allow_negative:
         raise BadNumber(field, raw, "must not be negative")
     if len(whole.lstrip("0")) > _INTEGER_DIGITS:
         raise BadNumber(field, raw, "has too many digits")
     if len(fraction.rstrip("0")) > min(places, _FRACTION_DIGITS):
         raise BadNumber(field, raw, f"has more than {places} decimal places")
     # Kept as written ("2" stays 2, "2.50" stays 2.50): the number is echoed in orders.
-    value = Decimal(f"{'-' if sign == '-' else ''}{whole}{'.' + fraction if fraction else ''}")
+    value = Decimal(f"{'-' if negative else ''}{whole}{'.' + fraction if fraction else ''}")
     if minimum is not None and value < minimum:
         raise BadNumber(field, raw, f"is below the smallest allowed value {minimum}")
     if maximum is not None and value > maximum:

@@ -505,3 +505,13 @@ def test_namespaced_attributes_are_read_by_local_name() -> None:
 )
 def test_more_timestamp_forms(text: str, expected: datetime) -> None:
     assert parse_timestamp(text) == expected
+
+
+def test_line_numbers_stop_at_the_dtds_largest() -> None:
+    # cXML DTD: lineNumber is a %uint; this reader takes at most 999,999 lines' numbers.
+    request = read(order_with("quantity='1' lineNumber='999999'"))
+    order = getattr(request, "body", None)
+    assert isinstance(order, OrderRequest) and order.lines[0].line_number == 999_999
+    with pytest.raises(InvalidRequest) as caught:
+        read(order_with("quantity='1' lineNumber='1000000'"))
+    assert str(caught.value) == "the lineNumber of ItemOut 1 '1000000' is outside 0 to 999999"

@@ -119,3 +119,83 @@ def test_the_buyer_registry_uses_the_same_check() -> None:
     assert approved_return_url(buyer, "HTTPS://ACME.coupahost.com/r") == (
         "https://acme.coupahost.com/r"
     )
+
+
+# ---------------------------------------------------------------- the operator's log line
+
+
+def _why(text: str, hosts: tuple[str, ...] = HOSTS, *, allow_http: bool = False) -> str:
+    with pytest.raises(ReturnUrlRefused) as caught:
+        check_return_url(text, hosts, allow_http=allow_http)
+    return str(caught.value)
+
+
+def test_each_refusal_says_why() -> None:
+    assert _why("https://a.ariba.com/" + "x" * 8_192) == ("the URL is longer than 8192 characters")
+    assert _why("https://s1.ariba.com/\x00.evil") == "the URL contains a NUL character"
+    assert _why("not a url") == "the URL cannot be parsed"
+    assert _why("ftp://s1.ariba.com/") == "the URL's scheme 'ftp' is not http or https"
+    assert _why("javascript:alert(1)") == "the URL's scheme 'javascript' is not http or https"
+    assert _why("https://user@s1.ariba.com/") == "the URL carries a user name or password"
+    assert _why("https://:pw@s1.ariba.com/") == "the URL carries a user name or password"
+    assert _why("http://s1.ariba.com/") == "plain http to s1.ariba.com is not accepted; use https"
+    assert _why("https://evil.example/") == "the host evil.example is not on the buyer's list"
+
+
+def test_the_length_limit_is_inclusive() -> None:
+    base = "https://s1.ariba.com/"
+    at_limit = base + "x" * (8_192 - len(base))
+    assert check_return_url(at_limit, HOSTS) == at_limit
+    assert _why(at_limit + "x") == "the URL is longer than 8192 characters"
+
+
+def test_the_browser_reading_names_scheme_host_and_href() -> None:
+    url = browser_url("HTTPS://S1.Ariba.COM:443/a b")
+    assert (url.scheme, url.host, url.href) == (
+        "https",
+        "s1.ariba.com",
+        "https://s1.ariba.com/a%20b",
+    )
+    assert browser_url("http://127.1/").host == "127.0.0.1"
+
+
+@pytest.mark.parametrize(
+    ("url", "allow_http"),
+    [("http://localhost/r", False), ("http://127.0.0.1/r", False), ("http://[::1]/r", False),
+     ("http://127.0.0.2/r", False), ("http://s1.ariba.com/r", True)],
+)  # fmt: skip
+def test_plain_http_to_loopback_or_a_test_system(url: str, allow_http: bool) -> None:
+    hosts = ("localhost", "127.0.0.1", "[::1]", "127.0.0.2", "*.ariba.com")
+    assert check_return_url(url, hosts, allow_http=allow_http) == url
+
+
+@pytest.mark.parametrize("url", ["http://10.0.0.1/r", "http://localhost.evil.com/r"])
+def test_plain_http_elsewhere_is_refused(url: str) -> None:
+    assert "plain http" in _why(url, ("10.0.0.1", "localhost.evil.com"))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "url", "allowed"),
+    [("  S1.Ariba.COM. ", "https://s1.ariba.com./r", True),  # case, spaces and root dot
+     ("s1.ariba.com", "https://s1.ariba.com../r", False),  # two dots are another name
+     ("*.", "https://s1.ariba.com/r", False),  # an empty wildcard matches nothing
+     ("", "https://s1.ariba.com/r", False),
+     ("*.ariba.com", "https://a.b.ariba.com/r", True),
+     ("*.ARIBA.com", "https://s1.ariba.com/r", True),
+     ("*.ariba.com", "https://ariba.com/r", False),
+     ("ariba.com", "https://s1.ariba.com/r", False),  # an exact name is exact
+     ("*.b\u00fccher.example", "https://shop.xn--bcher-kva.example/r", True),
+     ("xn--bcher-kva.example", "https://b\u00fccher.example/r", True),
+     ("\u2028bad..host", "https://s1.ariba.com/r", False),
+     ("*.0.0.1", "https://127.0.0.1/r", False),  # a wildcard never matches an address
+     ("::1", "https://[::1]/r", True),
+     ("127.0.0.1", "https://s1.ariba.com/r", False)],
+)  # fmt: skip
+def test_list_entries_are_matched_as_browsers_write_hosts(
+    pattern: str, url: str, allowed: bool
+) -> None:
+    if allowed:
+        assert check_return_url(url, (pattern,)) == browser_url(url).href
+    else:
+        with pytest.raises(ReturnUrlRefused):
+            check_return_url(url, (pattern,))

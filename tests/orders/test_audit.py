@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import pytest
 
 from punchout.orders import redact
-from punchout.orders.audit import UNREADABLE
+from punchout.orders.audit import UNREADABLE, keep_attachments
+from punchout.orders.errors import Attachment
 
 SECRET = "s3cret-VALUE"
 
@@ -34,3 +38,95 @@ def test_every_form_of_secret_is_redacted(credential: str, encoding: str) -> Non
 
 def test_a_document_that_cannot_be_parsed_is_not_kept() -> None:
     assert redact(b"<cXML><SharedSecret>" + SECRET.encode()) == UNREADABLE
+
+
+# ---------------------------------------------------------------- attachments kept on disk
+
+
+def _digest(buyer_id: str, order_id: str) -> str:
+    return hashlib.sha256(f"{buyer_id}\0{order_id}".encode()).hexdigest()[:24]
+
+
+def test_no_attachments_keep_nothing_and_make_no_folder(tmp_path: Path) -> None:
+    assert keep_attachments(tmp_path, "acme", "PO-1", []) == []
+    assert not (tmp_path / "attachments").exists()
+
+
+def test_each_attachment_is_saved_numbered_under_the_buyer_and_described(tmp_path: Path) -> None:
+    files = [
+        Attachment("<a1@buyer>", "application/pdf", "proof.pdf", b"%PDF-1.4 first"),
+        Attachment("<a2@buyer>", "image/png", "logo-v2_final.png", b"\x89PNG second"),
+    ]
+    kept = keep_attachments(tmp_path, "acme", "PO-7", files)
+    folder = tmp_path / "attachments" / "acme" / _digest("acme", "PO-7")
+    assert sorted(p.name for p in folder.iterdir()) == ["01-proof.pdf", "02-logo-v2_final.png"]
+    assert (folder / "01-proof.pdf").read_bytes() == b"%PDF-1.4 first"
+    assert (folder / "02-logo-v2_final.png").read_bytes() == b"\x89PNG second"
+    assert kept == [
+        {
+            "content_id": "<a1@buyer>",
+            "content_type": "application/pdf",
+            "filename": "proof.pdf",
+            "size": 14,
+            "sha256": hashlib.sha256(b"%PDF-1.4 first").hexdigest(),
+            "path": str(folder / "01-proof.pdf"),
+        },
+        {
+            "content_id": "<a2@buyer>",
+            "content_type": "image/png",
+            "filename": "logo-v2_final.png",
+            "size": 11,
+            "sha256": hashlib.sha256(b"\x89PNG second").hexdigest(),
+            "path": str(folder / "02-logo-v2_final.png"),
+        },
+    ]
+
+
+def test_the_folder_depends_on_buyer_and_order_and_a_second_save_overwrites(
+    tmp_path: Path,
+) -> None:
+    one = Attachment("<c>", "text/plain", "a.txt", b"one")
+    first = keep_attachments(tmp_path, "acme", "PO-1", [one])
+    other = keep_attachments(tmp_path, "acme", "PO-2", [one])
+    assert Path(first[0]["path"]).parent != Path(other[0]["path"]).parent
+    # the same order received again (a retry) writes into the existing folder
+    again = keep_attachments(tmp_path, "acme", "PO-1", [Attachment("<c>", "t/p", "a.txt", b"2")])
+    assert again[0]["path"] == first[0]["path"]
+    assert Path(first[0]["path"]).read_bytes() == b"2"
+
+
+def test_a_buyers_file_name_cannot_leave_the_folder_or_grow_without_bound(
+    tmp_path: Path,
+) -> None:
+    files = [
+        Attachment("<1>", "text/plain", "../../etc/passwd", b"x"),
+        Attachment("<2>", "text/plain", "", b"y"),
+        Attachment("<3>", "text/plain", "r\u00e9sum\u00e9 final.doc", b"z"),
+        Attachment("<4>", "text/plain", "a" * 200, b"w"),
+    ]
+    kept = keep_attachments(tmp_path, "acme", "PO-9", files)
+    names = [Path(k["path"]).name for k in kept]
+    assert names == [
+        "01-.._.._etc_passwd",
+        "02-attachment",
+        "03-r_sum__final.doc",
+        "04-" + "a" * 80,
+    ]
+    folder = tmp_path / "attachments" / "acme" / _digest("acme", "PO-9")
+    assert all(Path(k["path"]).parent == folder for k in kept)
+    # the description keeps the name the buyer sent
+    assert [k["filename"] for k in kept][:3] == [
+        "../../etc/passwd",
+        "",
+        "r\u00e9sum\u00e9 final.doc",
+    ]
+
+
+def test_upper_case_file_names_are_kept_as_sent(tmp_path: Path) -> None:
+    kept = keep_attachments(tmp_path, "acme", "PO-1", [Attachment("<c>", "t/p", "Logo.PDF", b"x")])
+    assert Path(kept[0]["path"]).name == "01-Logo.PDF"
+
+
+def test_the_kept_document_is_xml_text() -> None:
+    kept = redact(b"<cXML><Header><SharedSecret>x</SharedSecret></Header></cXML>")
+    assert kept == "<cXML><Header><SharedSecret>[redacted]</SharedSecret></Header></cXML>"

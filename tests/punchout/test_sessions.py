@@ -9,7 +9,13 @@ from typing import Any
 import pytest
 
 from punchout.keys import Encryptor
-from punchout.sessions import PunchoutSession, RestoredItem, SessionStore, new_session_id
+from punchout.sessions import (
+    PunchoutSession,
+    Resend,
+    RestoredItem,
+    SessionStore,
+    new_session_id,
+)
 from punchout.store import Store
 
 BOX = Encryptor("session-test-" + "k" * 32)
@@ -159,3 +165,51 @@ def test_an_opened_session_loads_whole_and_ends(store: Store) -> None:
     assert sessions.load(session.id) is None
     assert store.redis.exists(store.key("session", session.id)) == 0
     assert sessions.load("no-such-session") is None
+
+
+def test_a_start_token_carries_256_random_bits(store: Store) -> None:
+    sessions = SessionStore(store, session_ttl=100, start_token_ttl=10, encryptor=BOX)
+    session = make_session()
+    first = sessions.open(session)
+    again = sessions.reissue_start_token(session.id)
+    # secrets.token_urlsafe(32): 32 bytes, 43 URL-safe base64 characters
+    assert len(first) == 43 and again is not None and len(again) == 43 and again != first
+
+
+def test_an_unknown_setup_is_not_seen(store: Store) -> None:
+    sessions = SessionStore(store, session_ttl=100, start_token_ttl=10, encryptor=BOX)
+    assert sessions.resent_setup("acme", "payload-1", b"<cXML/>") == Resend(seen=False)
+
+
+def test_an_unreadable_token_is_logged_by_session_prefix_only(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    sessions = SessionStore(store, session_ttl=100, start_token_ttl=10, encryptor=BOX)
+    session = make_session(pipo_token="pipo-token-SECRET")
+    sessions.save(session)
+    other = Encryptor("another-key-" + "o" * 32)
+    stranger = SessionStore(store, session_ttl=100, start_token_ttl=10, encryptor=other)
+    with caplog.at_level("WARNING", logger="punchout.sessions"):
+        assert stranger.load(session.id) is None
+    assert [r.getMessage() for r in caplog.records] == [
+        f"session {session.id[:8]}: PIPO token unreadable (master key retired?)"
+    ]
+    assert "SECRET" not in caplog.text
+
+
+def test_a_session_id_carries_128_random_bits() -> None:
+    # secrets.token_urlsafe(16): 16 bytes, 22 URL-safe base64 characters
+    assert len(new_session_id()) == 22 and new_session_id() != new_session_id()
+
+
+def test_a_stored_session_without_its_optional_lists_reads_with_empty_ones() -> None:
+    session = make_session(
+        known_project_ids=(), restored_items=(), buyer_credentials=(("NetworkID", "AN01"),)
+    )
+    data = session.to_json()
+    for optional in ("known_project_ids", "restored_items", "supplier_credentials"):
+        del data[optional]
+    assert PunchoutSession.from_json(data) == session
+    # credentials stored as JSON lists come back as (domain, identity) pairs of text
+    data["buyer_credentials"] = [["NetworkID", 1]]
+    assert PunchoutSession.from_json(data).buyer_credentials == (("NetworkID", "1"),)
