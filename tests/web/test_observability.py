@@ -217,7 +217,10 @@ def test_readyz_refuses_a_redis_that_keeps_nothing(tmp_path: Path) -> None:
     )
     try:
         app = create_app(
-            make_settings(tmp_path, printnow_url="http://127.0.0.1:9"), redis_client=forgetful
+            make_settings(
+                tmp_path, printnow_url="http://127.0.0.1:9", redis_volatile_accepted=False
+            ),
+            redis_client=forgetful,
         )
         answer = app.test_client().get("/readyz")
     finally:
