@@ -11,12 +11,12 @@ from pathlib import Path
 
 import redis
 
-from punchout.buyers import BuyerRegistry
-from punchout.keys import Encryptor, hash_secret
-from punchout.references import make_reference
-from punchout.registry_file import add_buyer
-from punchout.sessions import PunchoutSession, SessionStore, new_session_id
-from punchout.store import Store
+from punchout.domain.buyers import BuyerRegistry
+from punchout.domain.keys import Encryptor, hash_secret
+from punchout.domain.references import make_reference
+from punchout.domain.registry_file import add_buyer
+from punchout.domain.sessions import PunchoutSession, SessionStore, new_session_id
+from punchout.runtime.store import Store
 from punchout.web.binding import COOKIE_NAME, Binding
 from tests import redis_guard
 

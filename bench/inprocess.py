@@ -13,20 +13,20 @@ from pathlib import Path
 from typing import Any
 
 from bench.documents import SECRETS, order_template, registry
-from punchout.keys import derive_key
-from punchout.sessions import PunchoutSession
+from punchout.domain.keys import derive_key
+from punchout.domain.sessions import PunchoutSession
 
 
 def growth() -> dict[str, Any]:
     """Cost of cart building and OrderRequest reading per line, 1 to 1,000 lines, in-process."""
-    from punchout.buyers import BuyerRegistry
-    from punchout.cart import Selection, build_cart, cart_fields, order_message
-    from punchout.connector import pricebook_path
-    from punchout.cxml.parse import parse_xml
-    from punchout.cxml.read import read_request
-    from punchout.pricebook import PriceBook
+    from punchout.domain.buyers import BuyerRegistry
+    from punchout.domain.cart import Selection, build_cart, cart_fields, order_message
+    from punchout.domain.pricebook import PriceBook
     from punchout.printnow import Project
-    from punchout.settings import load_settings
+    from punchout.protocol.cxml.parse import parse_xml
+    from punchout.protocol.cxml.read import read_request
+    from punchout.runtime.connector import pricebook_path
+    from punchout.runtime.settings import load_settings
 
     settings = load_settings(environ={}, overrides={k.removeprefix("PUNCHOUT_").lower(): v
                                                      for k, v in SECRETS.items()})  # fmt: skip

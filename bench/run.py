@@ -44,8 +44,8 @@ from bench.documents import (  # noqa: E402
     setup_template,
 )
 from bench.load import Server, free_port, gunicorn, rss_kib, wait_for, wrk  # noqa: E402
-from punchout.keys import derive_key  # noqa: E402
-from punchout.store import Store  # noqa: E402
+from punchout.domain.keys import derive_key  # noqa: E402
+from punchout.runtime.store import Store  # noqa: E402
 from punchout.web.binding import Binding  # noqa: E402
 
 XML, FORM = "text/xml; charset=UTF-8", "application/x-www-form-urlencoded"
@@ -170,7 +170,7 @@ def run(args: argparse.Namespace, folder: Path, revisions: dict[str, Path],
                    "PUNCHOUT_INSTANCE_PATH": str(folder),
                    "PUNCHOUT_BUYERS_FILE": str(folder / "buyers.toml")}  # fmt: skip
             counters = folder / f"counts-{n}"
-            app = "punchout.app:create_app()"
+            app = "punchout.web.app:create_app()"
             servers[label] = stack.enter_context(
                 gunicorn(app, env, code=code, counters=counters, port=port)
             )
@@ -277,7 +277,7 @@ def rss_run(sender: Sender, server: Server, requests: int) -> dict[str, Any]:
 def printnow(mode: str, folder: Path) -> Iterator[int]:
     """The PrintNow the connector talks to: the instant stub, or the sandbox (gunicorn)."""
     if mode == "sandbox":
-        app = "punchout.sandbox.__main__:app_from_environment()"
+        app = "punchout.devtools.sandbox.__main__:app_from_environment()"
         # The sandbox keeps its state in memory: one worker process, so every call sees it.
         with gunicorn(app, SECRETS, code=ROOT, counters=folder / "counts-sandbox",
                       options=("--workers", "1", "--threads", "8")) as server:  # fmt: skip

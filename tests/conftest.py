@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import redis
 
-from punchout.settings import Settings, load_settings
-from punchout.store import Store
+from punchout.runtime.settings import Settings, load_settings
+from punchout.runtime.store import Store
 from tests import redis_guard
 from tests.support import TEST_REDIS_DB, TEST_SECRETS, LiveSandbox, serve
 
@@ -99,7 +99,7 @@ def live_sandbox() -> Iterator[LiveSandbox]:
 
     The merge is long enough that a download right after processing reliably sees 409, even
     on a busy machine, and short enough to wait for."""
-    from punchout.sandbox import SandboxConfig, create_sandbox_app
+    from punchout.devtools.sandbox import SandboxConfig, create_sandbox_app
 
     config = SandboxConfig(
         api_token=TEST_SECRETS["printnow_api_token"],

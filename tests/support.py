@@ -93,7 +93,7 @@ class LiveSandbox:
     @property
     def documented(self) -> bool:
         """Whether it answers with only what PrintNow's documentation states."""
-        return bool(self.app.extensions["punchout.sandbox.state"].config.documented)
+        return bool(self.app.extensions["punchout.devtools.sandbox.state"].config.documented)
 
     def control(self, method: str, path: str, **body: Any) -> Any:
         """Call the sandbox's test controls (``/_sandbox/...``); the answer's JSON, if any."""
@@ -110,7 +110,7 @@ class LiveSandbox:
         return response.json() if response.content else None
 
     def fault(self, endpoint: str, **settings: Any) -> None:
-        """Switch a fault on for one sandbox endpoint (see punchout/sandbox/faults.py)."""
+        """Switch a fault on for one sandbox endpoint (see punchout/devtools/sandbox/faults.py)."""
         self.control("POST", "/faults", endpoint=endpoint, **settings)
 
 
@@ -137,7 +137,7 @@ def buyers_toml(
     **overrides: Any,
 ) -> str:
     """A registry with the test buyer ``acme`` (by default cXML from NetworkID AN01000000001)."""
-    from punchout.keys import hash_secret
+    from punchout.domain.keys import hash_secret
 
     values: dict[str, Any] = {
         "name": "Acme Corporation",

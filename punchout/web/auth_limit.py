@@ -19,7 +19,7 @@ from limits import RateLimitItem, parse_many
 from limits.storage import RedisStorage
 from limits.strategies import MovingWindowRateLimiter
 
-from punchout.store import Store
+from punchout.runtime.store import Store
 
 
 class AuthLimiter:

@@ -1,7 +1,7 @@
 """The rows of the cart review: each saved design with its price at the quantity shown.
 
 Prices come from the buyer's price list, price breaks applied, exactly as the returned cart
-will carry them (:meth:`punchout.pricebook.PriceBook.price`). Each row also carries its price
+will carry them (:meth:`punchout.domain.pricebook.PriceBook.price`). Each row also carries its price
 breaks, so the page's script can update line totals and the cart total as the user types;
 the "Update totals" button does the same without a script.
 """
@@ -13,10 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from punchout.numbers import BadNumber, parse_decimal, parse_quantity
-from punchout.pricebook import CENT, MAX_QUANTITY, PriceBook, Unpriced
+from punchout.domain.pricebook import CENT, MAX_QUANTITY, PriceBook, Unpriced
+from punchout.domain.sessions import PunchoutSession
 from punchout.printnow import Project
-from punchout.sessions import PunchoutSession
+from punchout.protocol.numbers import BadNumber, parse_decimal, parse_quantity
 
 
 @dataclass(frozen=True)

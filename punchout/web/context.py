@@ -9,14 +9,14 @@ from typing import Literal
 from flask import current_app, g, make_response, render_template
 from werkzeug.wrappers import Response
 
-from punchout.buyers import Buyer
-from punchout.connector import Connector
+from punchout.domain.buyers import Buyer
+from punchout.runtime.connector import Connector
 from punchout.web.auth_limit import AuthLimiter
 from punchout.web.binding import Binding
 
 
 def connector() -> Connector:
-    value = current_app.extensions["punchout.connector"]
+    value = current_app.extensions["punchout.runtime.connector"]
     assert isinstance(value, Connector)
     return value
 
@@ -35,7 +35,7 @@ def auth_limiter() -> AuthLimiter:
 
 def serving(buyer: Buyer) -> Buyer:
     """Note that this request serves ``buyer``: its pages may be framed only by its return
-    hosts (the Content-Security-Policy of :mod:`punchout.app`)."""
+    hosts (the Content-Security-Policy of :mod:`punchout.web.app`)."""
     g.punchout_buyer = buyer
     return buyer
 

@@ -13,22 +13,22 @@ from collections.abc import Sequence
 
 from flask import Blueprint, Response, current_app, request
 
-from punchout.buyers import Buyer, authenticate
-from punchout.cxml import build
-from punchout.cxml.model import Credential, OrderRequest, PunchOutSetupRequest, Request
-from punchout.cxml.parse import MalformedDocument, PayloadTooLarge, parse_xml
-from punchout.cxml.read import InvalidRequest, read_request
-from punchout.identity import ANONYMOUS_USER, ProcurementUser, identify_user
-from punchout.observability.requests_log import note
-from punchout.orders import OrderDesk
-from punchout.sessions import Resend, new_session_id
-from punchout.setup_flow import (
+from punchout.domain.buyers import Buyer, authenticate
+from punchout.domain.identity import ANONYMOUS_USER, ProcurementUser, identify_user
+from punchout.domain.orders import OrderDesk
+from punchout.domain.sessions import Resend, new_session_id
+from punchout.domain.setup_flow import (
     ReturnedLine,
     SetupIntent,
     SetupRefused,
     reopen_punchout,
     start_punchout,
 )
+from punchout.protocol.cxml import build
+from punchout.protocol.cxml.model import Credential, OrderRequest, PunchOutSetupRequest, Request
+from punchout.protocol.cxml.parse import MalformedDocument, PayloadTooLarge, parse_xml
+from punchout.protocol.cxml.read import InvalidRequest, read_request
+from punchout.runtime.observability.requests_log import note
 from punchout.web.context import auth_limiter, connector
 from punchout.web.multipart import (
     AttachmentTooLarge,
@@ -111,7 +111,7 @@ def cxml() -> Response:
         except BadMultipart as exc:
             log.warning("buyer %s: cXML request refused: %s", buyer.id, exc)
             return status_response(400, str(exc))
-        desk: OrderDesk = current_app.extensions["punchout.orders"]
+        desk: OrderDesk = current_app.extensions["punchout.domain.orders"]
         answer = desk.receive(
             buyer, req.body, payload_id=req.payload_id, document=body, attachments=attachments
         )

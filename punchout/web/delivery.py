@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from flask import render_template
 from werkzeug.wrappers import Response
 
-from punchout import oci
-from punchout.buyers import Buyer, approved_return_url
-from punchout.cart import Cart, CartLine, cart_fields, order_message
-from punchout.connector import Connector
-from punchout.sessions import PunchoutSession
+from punchout.domain.buyers import Buyer, approved_return_url
+from punchout.domain.cart import Cart, CartLine, cart_fields, order_message
+from punchout.domain.sessions import PunchoutSession
+from punchout.protocol import oci
+from punchout.runtime.connector import Connector
 from punchout.web.context import page
 
 log = logging.getLogger(__name__)

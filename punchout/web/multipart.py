@@ -24,7 +24,7 @@ from email.parser import BytesHeaderParser
 
 from werkzeug.http import parse_options_header
 
-from punchout.orders import Attachment
+from punchout.domain.orders import Attachment
 
 #: Most parts one body may have: the cXML document and its attachments.
 MAX_PARTS = 50

@@ -19,16 +19,16 @@ from decimal import Decimal
 from flask import Blueprint, redirect, render_template, request
 from werkzeug.wrappers import Response
 
-from punchout import oci
-from punchout.buyers import Buyer, approved_return_url, authenticate
-from punchout.cart import offer_key
-from punchout.identity import ANONYMOUS_USER, IdentityError, ProcurementUser
-from punchout.numbers import BadNumber, parse_quantity
-from punchout.observability.requests_log import note
-from punchout.pricebook import PriceItem, Unpriced
+from punchout.domain.buyers import Buyer, approved_return_url, authenticate
+from punchout.domain.cart import offer_key
+from punchout.domain.identity import ANONYMOUS_USER, IdentityError, ProcurementUser
+from punchout.domain.pricebook import PriceItem, Unpriced
+from punchout.domain.references import BadReference, read_reference
+from punchout.domain.setup_flow import SetupIntent, SetupRefused, start_punchout
 from punchout.printnow import PrintNowError
-from punchout.references import BadReference, read_reference
-from punchout.setup_flow import SetupIntent, SetupRefused, start_punchout
+from punchout.protocol import oci
+from punchout.protocol.numbers import BadNumber, parse_quantity
+from punchout.runtime.observability.requests_log import note
 from punchout.web.context import auth_limiter, connector, page, serving
 from punchout.web.delivery import oci_form
 

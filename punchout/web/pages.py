@@ -20,15 +20,15 @@ from urllib.parse import quote
 from flask import Blueprint, abort, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from punchout.buyers import Buyer
-from punchout.cart import Cart, Selection, build_cart, remember_offers
-from punchout.connector import Connector
-from punchout.identity import IdentityError, PipoLogin, ProcurementUser
-from punchout.numbers import parse_quantity
-from punchout.outage import MISCONFIGURED, is_outage
-from punchout.pricebook import CartRejected, Unpriced
+from punchout.domain.buyers import Buyer
+from punchout.domain.cart import Cart, Selection, build_cart, remember_offers
+from punchout.domain.identity import IdentityError, PipoLogin, ProcurementUser
+from punchout.domain.pricebook import CartRejected, Unpriced
+from punchout.domain.sessions import PunchoutSession
 from punchout.printnow import PrintNowError, Project, TokenInvalid
-from punchout.sessions import PunchoutSession
+from punchout.protocol.numbers import parse_quantity
+from punchout.runtime.connector import Connector
+from punchout.runtime.outage import MISCONFIGURED, is_outage
 from punchout.web import branding, delivery
 from punchout.web.cart_rows import Typed, cart_rows, quantity_error
 from punchout.web.context import BUYER_DISABLED, binding, connector, page, serving

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import redis
 
-from punchout.demo import Demo, start_demo
+from punchout.devtools.demo import Demo, start_demo
 from tests.conftest import make_settings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 import requests
 
-from punchout.connector import Connector
-from punchout.demo import Demo
+from punchout.devtools.demo import Demo
+from punchout.runtime.connector import Connector
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def connector_of(demo: Demo) -> Connector:
-    value = demo.connector_app.extensions["punchout.connector"]
+    value = demo.connector_app.extensions["punchout.runtime.connector"]
     assert isinstance(value, Connector)
     return value
 

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from punchout.demo import Demo
+from punchout.devtools.demo import Demo
 from tests.browser.conftest import Watched
 from tests.browser.pages_helpers import axe_problems, cart_frame, design, punch_out, to_review
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from punchout.demo import Demo
+from punchout.devtools.demo import Demo
 from tests.browser.conftest import Watched
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from punchout.demo import Demo
+from punchout.devtools.demo import Demo
 from tests.browser.conftest import Watched
 from tests.browser.pages_helpers import (
     axe_problems,

@@ -11,11 +11,11 @@ from functools import cache
 import pytest
 from lxml import etree
 
-from punchout.cxml import build
-from punchout.cxml.encode import cxml_base64, cxml_urlencoded, decode_cart
-from punchout.cxml.parse import parse_xml
-from punchout.cxml.read import inner_xml, read_request
-from punchout.cxml.schemas import InvalidEmitted, load_schemas, validate_emitted
+from punchout.protocol.cxml import build
+from punchout.protocol.cxml.encode import cxml_base64, cxml_urlencoded, decode_cart
+from punchout.protocol.cxml.parse import parse_xml
+from punchout.protocol.cxml.read import inner_xml, read_request
+from punchout.protocol.cxml.schemas import InvalidEmitted, load_schemas, validate_emitted
 from tests.support import CXML_DTD, FIXTURES
 
 OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from punchout.cxml.parse import MalformedDocument, PayloadTooLarge, parse_xml
+from punchout.protocol.cxml.parse import MalformedDocument, PayloadTooLarge, parse_xml
 
 LIMIT = 100_000
 

@@ -8,8 +8,9 @@ import sys
 
 def test_cxml_core_imports_no_flask_redis_or_requests() -> None:
     probe = (
-        "import sys, punchout.cxml.parse, punchout.cxml.read, punchout.cxml.build, "
-        "punchout.cxml.encode, punchout.cxml.schemas\n"
+        "import sys, punchout.protocol.cxml.parse, punchout.protocol.cxml.read, "
+        "punchout.protocol.cxml.build, "
+        "punchout.protocol.cxml.encode, punchout.protocol.cxml.schemas\n"
         "bad = [m for m in ('flask', 'redis', 'requests', 'werkzeug') if m in sys.modules]\n"
         "print(','.join(bad))"
     )

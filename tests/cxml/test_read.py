@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from punchout.cxml.model import OrderRequest, PunchOutSetupRequest
-from punchout.cxml.parse import parse_xml
-from punchout.cxml.read import InvalidRequest, parse_timestamp, read_request
+from punchout.protocol.cxml.model import OrderRequest, PunchOutSetupRequest
+from punchout.protocol.cxml.parse import parse_xml
+from punchout.protocol.cxml.read import InvalidRequest, parse_timestamp, read_request
 from tests.support import FIXTURES, corpus_samples, fixture_documents
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from punchout.buyers import BuyerRegistry, RegistryError, authenticate, return_host_allowed
-from punchout.keys import hash_secret
+from punchout.domain.buyers import BuyerRegistry, RegistryError, authenticate, return_host_allowed
+from punchout.domain.keys import hash_secret
 
 SECRET = "correct-horse-battery-staple"
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
@@ -141,7 +141,7 @@ def test_http_returns_only_for_buyers_test_systems() -> None:
 def test_every_refusal_costs_one_scrypt_check_of_the_same_parameters(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from punchout import keys
+    from punchout.domain import keys
 
     calls: list[tuple[int, int, int]] = []
     real = keys._scrypt

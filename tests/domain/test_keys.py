@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from punchout.keys import (
+from punchout.domain.keys import (
     DecryptionError,
     Encryptor,
     KeyRing,

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from punchout import log_redaction
+from punchout.runtime import log_redaction
 
 
 @pytest.mark.parametrize(

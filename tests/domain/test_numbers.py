@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from punchout.numbers import (
+from punchout.protocol.numbers import (
     MAX_AMOUNT,
     MAX_QUANTITY,
     BadNumber,

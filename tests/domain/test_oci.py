@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from punchout.oci import (
+from punchout.protocol.oci import (
     OciError,
     OciItem,
     choose_charset,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from punchout.pricebook import (
+from punchout.domain.pricebook import (
     MAX_QUANTITY,
     CartRejected,
     PriceBook,

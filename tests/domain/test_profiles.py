@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from punchout.buyers import BuyerRegistry, RegistryError
-from punchout.cart import order_message
-from punchout.profiles import PROFILE_NAMES, Dialect, get_profile, profiles
-from punchout.sessions import PunchoutSession
+from punchout.domain.buyers import BuyerRegistry, RegistryError
+from punchout.domain.cart import order_message
+from punchout.domain.profiles import PROFILE_NAMES, Dialect, get_profile, profiles
+from punchout.domain.sessions import PunchoutSession
 
 
 def buyer_table(**extra: Any) -> dict[str, Any]:

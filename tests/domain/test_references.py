@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from punchout.references import BadReference, make_reference, read_reference
+from punchout.domain.references import BadReference, make_reference, read_reference
 
 KEY = b"k" * 32
 

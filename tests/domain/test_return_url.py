@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from punchout.buyers import BuyerRegistry, approved_return_url, return_host_allowed
-from punchout.return_url import ReturnUrlRefused, browser_url, check_return_url
+from punchout.domain.buyers import BuyerRegistry, approved_return_url, return_host_allowed
+from punchout.protocol.return_url import ReturnUrlRefused, browser_url, check_return_url
 
 HOSTS = ("acme.coupahost.com", "*.ariba.com", "127.0.0.1", "bücher.example")
 

@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 
 from punchout import __version__
 from punchout.cli import main
-from punchout.settings import ENV_PREFIX, SECRET_NAMES
+from punchout.runtime.settings import ENV_PREFIX, SECRET_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 ADD = [

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from punchout.settings import ENV_PREFIX
+from punchout.runtime.settings import ENV_PREFIX
 
 ROOT = Path(__file__).resolve().parents[2]
 

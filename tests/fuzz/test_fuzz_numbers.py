@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from punchout.numbers import (
+from punchout.protocol.numbers import (
     MAX_AMOUNT,
     MAX_QUANTITY,
     BadNumber,

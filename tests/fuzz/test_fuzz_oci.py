@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from punchout.oci import CHARSETS, OciError, choose_charset, read_callup, read_new_items
+from punchout.protocol.oci import CHARSETS, OciError, choose_charset, read_callup, read_new_items
 from tests.fuzz.profile import FUZZ
 
 CALLUP_NAMES = st.sampled_from(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from punchout.return_url import ReturnUrlRefused, browser_url, check_return_url
+from punchout.protocol.return_url import ReturnUrlRefused, browser_url, check_return_url
 from tests.fuzz.profile import FUZZ
 
 HOSTS = ("acme.coupahost.com", "*.ariba.com", "127.0.0.1")

@@ -19,14 +19,14 @@ from typing import Any
 import pytest
 import redis
 
-from punchout.app import create_app
-from punchout.buyers import Buyer
-from punchout.connector import Connector
-from punchout.cxml.model import OrderLine, OrderRequest
-from punchout.identity import ProcurementUser
-from punchout.orders import OrderAnswer, OrderDesk
+from punchout.domain.buyers import Buyer
+from punchout.domain.identity import ProcurementUser
+from punchout.domain.orders import OrderAnswer, OrderDesk
+from punchout.domain.references import make_reference
 from punchout.printnow import PrintNowClient
-from punchout.references import make_reference
+from punchout.protocol.cxml.model import OrderLine, OrderRequest
+from punchout.runtime.connector import Connector
+from punchout.web.app import create_app
 from tests.conftest import make_settings
 from tests.support import LiveSandbox, buyers_toml
 
@@ -79,12 +79,12 @@ class World:
 
     @property
     def c(self) -> Connector:
-        connector: Connector = self.app.extensions["punchout.connector"]
+        connector: Connector = self.app.extensions["punchout.runtime.connector"]
         return connector
 
     @property
     def desk(self) -> OrderDesk:
-        desk: OrderDesk = self.app.extensions["punchout.orders"]
+        desk: OrderDesk = self.app.extensions["punchout.domain.orders"]
         return desk
 
     @property
@@ -177,7 +177,9 @@ def make_world(
         )
         app = create_app(config, redis_client=redis_to_use or redis_client, printnow=client)
         clock = Clock()
-        app.extensions["punchout.orders"] = OrderDesk(app.extensions["punchout.connector"], clock)
+        app.extensions["punchout.domain.orders"] = OrderDesk(
+            app.extensions["punchout.runtime.connector"], clock
+        )
         return World(app, live_sandbox, client, clock, buyers_file)
 
     return make

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from punchout.orders import redact
-from punchout.orders.audit import UNREADABLE, keep_attachments
-from punchout.orders.errors import Attachment
+from punchout.domain.orders import redact
+from punchout.domain.orders.audit import UNREADABLE, keep_attachments
+from punchout.domain.orders.errors import Attachment
 
 SECRET = "s3cret-VALUE"
 

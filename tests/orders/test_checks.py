@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from punchout.buyers import Buyer
-from punchout.cxml.model import OrderLine, OrderRequest
-from punchout.orders.checks import (
+from punchout.domain.buyers import Buyer
+from punchout.domain.orders.checks import (
     MAX_COMMENT_CHARS,
     MAX_ORDER_LINES,
     CheckedLine,
@@ -21,11 +20,12 @@ from punchout.orders.checks import (
     line_name,
     quantities_comment,
 )
-from punchout.orders.errors import Postponed, Refused
-from punchout.orders.records import Line
-from punchout.pricebook import PriceBook
+from punchout.domain.orders.errors import Postponed, Refused
+from punchout.domain.orders.records import Line
+from punchout.domain.pricebook import PriceBook
+from punchout.domain.references import make_reference, read_reference
 from punchout.printnow import Project
-from punchout.references import make_reference, read_reference
+from punchout.protocol.cxml.model import OrderLine, OrderRequest
 
 KEY = b"k" * 32
 BOOK = PriceBook.load(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from punchout.identity import ProcurementUser
+from punchout.domain.identity import ProcurementUser
 from tests.orders.conftest import World
 
 pytestmark = pytest.mark.sandbox

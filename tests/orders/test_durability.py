@@ -18,9 +18,9 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from punchout.cxml.model import OrderRequest
-from punchout.orders.desk import DURABILITY_RECHECK_SECONDS
-from punchout.store import connect_redis, durability
+from punchout.domain.orders.desk import DURABILITY_RECHECK_SECONDS
+from punchout.protocol.cxml.model import OrderRequest
+from punchout.runtime.store import connect_redis, durability
 from tests.buyer_side import BuyerIdentity, header, status_of
 from tests.orders.conftest import World
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from punchout.orders import BadRecord, Group, Ledger, Line, OrderRecord
-from punchout.orders.records import Answer
-from punchout.store import Store
+from punchout.domain.orders import BadRecord, Group, Ledger, Line, OrderRecord
+from punchout.domain.orders.records import Answer
+from punchout.runtime.store import Store
 
 
 def record(order_id: str = "PO-1", buyer: str = "acme") -> OrderRecord:

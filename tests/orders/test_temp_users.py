@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from punchout.identity import ProcurementUser
+from punchout.domain.identity import ProcurementUser
 from tests.orders.conftest import World
 
 pytestmark = pytest.mark.sandbox

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from punchout.devtools.sandbox import SandboxConfig, create_sandbox_app
 from punchout.printnow import (
     ApiCredentialsRejected,
     AuthenticationFailed,
@@ -34,7 +35,6 @@ from punchout.printnow import (
     UserSession,
     WrongPassword,
 )
-from punchout.sandbox import SandboxConfig, create_sandbox_app
 from tests.support import LiveSandbox, serve
 
 pytestmark = pytest.mark.sandbox
@@ -61,7 +61,7 @@ def add_project(sandbox: LiveSandbox, user_id: int, template: str = "BC-STD-85x5
 
 
 def is_documented(sandbox: LiveSandbox) -> bool:
-    return bool(sandbox.app.extensions["punchout.sandbox.state"].config.documented)
+    return bool(sandbox.app.extensions["punchout.devtools.sandbox.state"].config.documented)
 
 
 def temp_session(client: PrintNowClient, sandbox: LiveSandbox) -> tuple[TempUser, str]:

@@ -1,6 +1,6 @@
 """The sandbox answers in the shapes PrintNow's documentation shows (``recorded.py``, written
 by hand from the docs), in both profiles: the ``documented`` one adds nothing, the
-``extended`` one adds only what ``punchout/sandbox/profile.py`` lists."""
+``extended`` one adds only what ``punchout/devtools/sandbox/profile.py`` lists."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import requests
 
-from punchout.sandbox import SandboxConfig, create_sandbox_app
-from punchout.sandbox.profile import EXTENSIONS, PROFILES
+from punchout.devtools.sandbox import SandboxConfig, create_sandbox_app
+from punchout.devtools.sandbox.profile import EXTENSIONS, PROFILES
 from tests.printnow.recorded import (
     ADDRESS_TABLE_ONLY,
     CUSTOMER,

@@ -8,12 +8,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from punchout.buyers import Buyer
-from punchout.identity import Accounts, IdentityError, PipoLogin, ProcurementUser
-from punchout.keys import Encryptor, KeyRing, derive_user_password, derive_username
+from punchout.devtools.sandbox import SandboxConfig, create_sandbox_app
+from punchout.domain.buyers import Buyer
+from punchout.domain.identity import Accounts, IdentityError, PipoLogin, ProcurementUser
+from punchout.domain.keys import Encryptor, KeyRing, derive_user_password, derive_username
 from punchout.printnow import PrintNowClient
-from punchout.sandbox import SandboxConfig, create_sandbox_app
-from punchout.store import Store
+from punchout.runtime.store import Store
 from tests.support import TEST_SECRETS, LiveSandbox, serve
 
 pytestmark = pytest.mark.sandbox

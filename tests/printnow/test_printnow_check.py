@@ -10,9 +10,9 @@ import pytest
 import redis
 from flask import Flask
 
-from punchout.app import create_app
-from punchout.sandbox import SandboxConfig, create_sandbox_app
-from punchout.sandbox.profile import PROFILES
+from punchout.devtools.sandbox import SandboxConfig, create_sandbox_app
+from punchout.devtools.sandbox.profile import PROFILES
+from punchout.web.app import create_app
 from tests.conftest import make_settings
 from tests.support import TEST_SECRETS, buyers_toml, serve
 
@@ -55,16 +55,16 @@ def test_check_passes_reports_the_storefront_and_cleans_up(
         assert "409 naming the user name first" in output
     assert "[ok  ] storefront URL: 200 from" in output and "<token>" in output
     # the choice is remembered for the storefront
-    accounts = app.extensions["punchout.connector"].accounts
+    accounts = app.extensions["punchout.runtime.connector"].accounts
     assert accounts.temp_logins(1) is (profile != "documented")
     # every throwaway account was deleted (a temporary one after making it permanent)
-    users = sandbox.extensions["punchout.sandbox.state"].summary()["users"]
+    users = sandbox.extensions["punchout.devtools.sandbox.state"].summary()["users"]
     assert users and all(u["is_deleted"] for u in users)
 
 
 def test_check_fails_on_wrong_api_credentials(wired: tuple[str, Flask, Flask]) -> None:
     _, sandbox, app = wired
-    app.extensions["punchout.connector"].client.http.auth = ("wrong", "wrong")
+    app.extensions["punchout.runtime.connector"].client.http.auth = ("wrong", "wrong")
     result = app.test_cli_runner().invoke(args=["printnow", "check", "--storefront", "1"])
     assert result.exit_code == 1
     assert "[FAIL] API credentials: rejected" in result.output
@@ -74,4 +74,4 @@ def test_check_fails_on_wrong_api_credentials(wired: tuple[str, Flask, Flask]) -
     assert as_json.exit_code == 1
     (storefront,) = json.loads(as_json.output)
     assert storefront["ok"] is False and storefront["checks"][0]["outcome"] == "FAIL"
-    assert sandbox.extensions["punchout.sandbox.state"].summary()["users"] == []
+    assert sandbox.extensions["punchout.devtools.sandbox.state"].summary()["users"] == []

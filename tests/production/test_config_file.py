@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from punchout.serve import ConnectorServer, gunicorn_options
+from punchout.runtime.serve import ConnectorServer, gunicorn_options
 from tests.conftest import make_settings
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "deploy" / "gunicorn.conf.py"

@@ -8,7 +8,7 @@ from pathlib import Path
 import redis
 from flask import Flask, request
 
-from punchout.app import create_app
+from punchout.web.app import create_app
 from tests.conftest import make_settings
 
 FORWARDED = {

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from punchout.app import create_app
-from punchout.serve import production_problems, serve
-from punchout.settings import SettingsError
+from punchout.runtime.serve import production_problems, serve
+from punchout.runtime.settings import SettingsError
+from punchout.web.app import create_app
 from tests.conftest import make_settings
 from tests.support import TEST_SECRETS
 
@@ -69,7 +69,7 @@ def test_punchout_serve_prints_each_refusal_on_one_line_and_exits_2(tmp_path: Pa
 
 
 def test_the_app_is_not_built_on_an_unset_printnow_url(tmp_path: Path) -> None:
-    """Under any WSGI server (``gunicorn 'punchout.app:create_app()'``): refused at start,
+    """Under any WSGI server (``gunicorn 'punchout.web.app:create_app()'``): refused at start,
     rather than a healthy-looking app whose every punch-out answers 500."""
     with pytest.raises(SettingsError, match="PUNCHOUT_PRINTNOW_URL is not set"):
         create_app(make_settings(tmp_path, printnow_url=""))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pytest import MonkeyPatch
 from redis.connection import AbstractConnection
 
-from punchout.store import Store
+from punchout.runtime.store import Store
 from punchout.web.auth_limit import AuthLimiter
 
 

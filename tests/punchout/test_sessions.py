@@ -8,15 +8,15 @@ from typing import Any
 
 import pytest
 
-from punchout.keys import Encryptor
-from punchout.sessions import (
+from punchout.domain.keys import Encryptor
+from punchout.domain.sessions import (
     PunchoutSession,
     Resend,
     RestoredItem,
     SessionStore,
     new_session_id,
 )
-from punchout.store import Store
+from punchout.runtime.store import Store
 
 BOX = Encryptor("session-test-" + "k" * 32)
 
@@ -189,7 +189,7 @@ def test_an_unreadable_token_is_logged_by_session_prefix_only(
     sessions.save(session)
     other = Encryptor("another-key-" + "o" * 32)
     stranger = SessionStore(store, session_ttl=100, start_token_ttl=10, encryptor=other)
-    with caplog.at_level("WARNING", logger="punchout.sessions"):
+    with caplog.at_level("WARNING", logger="punchout.domain.sessions"):
         assert stranger.load(session.id) is None
     assert [r.getMessage() for r in caplog.records] == [
         f"session {session.id[:8]}: PIPO token unreadable (master key retired?)"

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from punchout.sandbox import create_sandbox_app
+from punchout.devtools.sandbox import create_sandbox_app
 from tests.sandbox.helpers import Api, FakeClock, make_config
 
 

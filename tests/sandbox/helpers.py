@@ -11,7 +11,7 @@ from typing import Any
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from punchout.sandbox import SandboxConfig
+from punchout.devtools.sandbox import SandboxConfig
 
 AUTH = ("sandbox-token", "sandbox-key")
 IDLE = 600.0

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from punchout.sandbox import create_sandbox_app
+from punchout.devtools.sandbox import create_sandbox_app
 from tests.sandbox.helpers import Api, make_config
 
 # The keys of the seed's Get Customer example, in its order.

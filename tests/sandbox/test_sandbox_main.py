@@ -1,4 +1,4 @@
-"""``python -m punchout.sandbox``: starts on its own port, with env or ephemeral credentials."""
+"""``python -m punchout.devtools.sandbox``: starts on its own port, env or ephemeral credentials."""
 
 from __future__ import annotations
 
@@ -27,7 +27,16 @@ def _pump(stream: IO[str], lines: queue.Queue[str]) -> None:
 def _running(env: dict[str, str], *extra: str) -> Iterator[list[str]]:
     """Start the sandbox on a free port; yield its first output lines; stop it after."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "punchout.sandbox", "--port", "0", "--merge-seconds", "0", *extra],
+        [
+            sys.executable,
+            "-m",
+            "punchout.devtools.sandbox",
+            "--port",
+            "0",
+            "--merge-seconds",
+            "0",
+            *extra,
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

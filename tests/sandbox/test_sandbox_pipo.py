@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from punchout.sandbox import create_sandbox_app
+from punchout.devtools.sandbox import create_sandbox_app
 from tests.sandbox.helpers import IDLE, Api, FakeClock, make_config
 
 EXPIRED = {"message": "token is invalid or expired"}

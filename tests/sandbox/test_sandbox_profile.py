@@ -9,7 +9,7 @@ import redis
 import requests
 from flask.testing import FlaskClient
 
-from punchout.sandbox import create_sandbox_app
+from punchout.devtools.sandbox import create_sandbox_app
 from tests.conftest import make_settings
 from tests.sandbox.helpers import Api, FakeClock, make_config
 
@@ -60,7 +60,7 @@ def test_documented_errors_are_plain_text(documented: Api) -> None:
 
 
 def test_the_demo_runs_on_the_documented_profile(tmp_path: Path, redis_client: redis.Redis) -> None:
-    from punchout.demo import start_demo
+    from punchout.devtools.demo import start_demo
 
     settings = make_settings(tmp_path, printnow_url="", sandbox_profile="documented")
     demo = start_demo(

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from werkzeug.test import TestResponse
 
-from punchout.sandbox import create_sandbox_app
+from punchout.devtools.sandbox import create_sandbox_app
 from tests.sandbox.helpers import IDLE, Api, FakeClock, make_config
 
 RETURN_URL = "https://buyer.example/punchout/return?session=abc&lang=en"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from punchout.sandbox import SandboxConfig
-from punchout.sandbox.wire import STATE_KEY
+from punchout.devtools.sandbox import SandboxConfig
+from punchout.devtools.sandbox.wire import STATE_KEY
 from tests.sandbox.helpers import AUTH, Api
 
 

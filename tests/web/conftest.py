@@ -13,8 +13,8 @@ import redis
 import requests
 from werkzeug.serving import make_server
 
-from punchout.app import create_app
 from punchout.printnow import PrintNowClient
+from punchout.web.app import create_app
 from tests.conftest import make_settings
 from tests.support import LateApp, LiveSandbox, buyers_toml
 

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from punchout.buyers import BuyerRegistry, authenticate
-from punchout.registry_keys import KEYS
+from punchout.domain.buyers import BuyerRegistry, authenticate
+from punchout.domain.registry_keys import KEYS
 from tests.buyer_side import BuyerIdentity, setup_request, status_of
 from tests.support import BUYER_SECRET
 from tests.web.conftest import LiveConnector

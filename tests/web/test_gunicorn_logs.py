@@ -55,7 +55,7 @@ def test_gunicorn_access_log_carries_no_oci_password(tmp_path: Path) -> None:
         PUNCHOUT_PUBLIC_URL=f"http://127.0.0.1:{port}",
     )
     command = [str(GUNICORN), "--workers", "1", "--bind", f"127.0.0.1:{port}"]
-    command += ["--access-logfile", str(log), "punchout.app:create_app()"]
+    command += ["--access-logfile", str(log), "punchout.web.app:create_app()"]
     process = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
     try:
         query = urlencode(

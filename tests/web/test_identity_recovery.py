@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from punchout.identity import IdentityError, ProcurementUser
-from punchout.references import make_reference, read_reference
+from punchout.domain.identity import IdentityError, ProcurementUser
+from punchout.domain.references import make_reference, read_reference
 from tests.buyer_side import BuyerIdentity, setup_request, status_of
 from tests.web.conftest import LiveConnector
 from tests.web.test_punchout_cxml import punch_out
@@ -16,7 +16,7 @@ BUYER = BuyerIdentity()
 
 
 def parts(connector: LiveConnector) -> tuple[object, object]:
-    c = connector.app.extensions["punchout.connector"]
+    c = connector.app.extensions["punchout.runtime.connector"]
     return c, c.registry.get("acme")
 
 

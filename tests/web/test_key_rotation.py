@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pytest
 
-from punchout.keys import derive_user_password, derive_username, key_id
+from punchout.domain.keys import derive_user_password, derive_username, key_id
 from punchout.printnow import AuthenticationFailed
 from tests.buyer_side import (
     Browser,

@@ -21,8 +21,8 @@ import redis
 import requests
 from flask import Flask, request
 
-from punchout.app import create_app
-from punchout.observability.logs import JsonFormatter
+from punchout.runtime.observability.logs import JsonFormatter
+from punchout.web.app import create_app
 from tests.buyer_side import BuyerIdentity, order_request, setup_request, status_of
 from tests.conftest import make_settings
 from tests.support import BUYER_SECRET, OCI_PASSWORD, TEST_SECRETS, LiveSandbox, serve
@@ -130,13 +130,13 @@ def test_metrics_count_requests_printnow_calls_and_orders(connector: LiveConnect
     cart = returned_cart(connector)
     answer = connector.post_cxml(order_request(BuyerIdentity(), cart, order_id="PO-M1"))
     assert status_of(answer.content)[0] == 200
-    from punchout.orders import Group, Ledger, OrderRecord
+    from punchout.domain.orders import Group, Ledger, OrderRecord
 
     stuck = OrderRecord(
         buyer="acme", type="new", order_id="PO-M2", fingerprint="f", state="received",
         groups=[Group(user=1, projects=[1], state="creating")],
     )  # fmt: skip
-    Ledger(connector.app.extensions["punchout.store"]).save(stuck)
+    Ledger(connector.app.extensions["punchout.runtime.store"]).save(stuck)
     response = requests.get(connector.url + "/metrics", timeout=10)
     assert response.headers["Content-Type"].startswith("text/plain")
     text = response.text
@@ -300,7 +300,7 @@ class SmtpReceiver:
 
 
 def test_the_alert_is_also_sent_by_email(tmp_path: Path) -> None:
-    from punchout.alerts import OrderAlert, deliver
+    from punchout.runtime.alerts import OrderAlert, deliver
 
     receiver = SmtpReceiver()
     try:

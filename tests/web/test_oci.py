@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from punchout.oci import LENGTHS
+from punchout.protocol.oci import LENGTHS
 from tests.buyer_side import Browser, BuyerIdentity, ReturnedCart, order_request, status_of
 from tests.oci_form import new_items
 from tests.support import OCI_PASSWORD
@@ -124,7 +124,7 @@ def test_descriptions_are_cut_cleanly_and_charsets_kept_lossless(
 
 
 def test_description_cut_at_a_word(connector: LiveConnector) -> None:
-    from punchout.oci import cut
+    from punchout.protocol.oci import cut
 
     text = "Business cards 85 x 55 mm, 400 gsm matte, box of 500"
     assert cut(text, 40) == "Business cards 85 x 55 mm, 400 gsm matte"

@@ -62,7 +62,7 @@ def test_po_from_the_cart_becomes_a_processed_pipo_order(connector: LiveConnecto
     assert str(order["id"]) in text
     comments = " ".join(str(h.get("comments", "")) for h in order["history"])
     assert "BC-STD-85x55 x 2 BX at 45.00 USD" in comments and "LH-A4-120 x 2 PK" in comments
-    record = connector.app.extensions["punchout.orders"].ledger.get("acme", "new", "PO-1001")
+    record = connector.app.extensions["punchout.domain.orders"].ledger.get("acme", "new", "PO-1001")
     assert record.state == "processed"
     assert [s["state"] for s in record.history] == ["received", "processed"]
     assert [g.state for g in record.groups] == ["annotated"]
@@ -222,7 +222,7 @@ def test_multipart_related_with_attachments(connector: LiveConnector) -> None:
         timeout=30,
     )
     assert status_of(response.content)[0] == 200, response.text
-    record = connector.app.extensions["punchout.orders"].ledger.get("acme", "new", "PO-1001")
+    record = connector.app.extensions["punchout.domain.orders"].ledger.get("acme", "new", "PO-1001")
     (kept,) = record.attachments
     assert kept["filename"] == "artwork.pdf" and kept["size"] == len(b"%PDF-1.4 artwork")
     with open(kept["path"], "rb") as saved:
@@ -233,7 +233,7 @@ def test_audit_keeps_each_po_with_its_secret_redacted(connector: LiveConnector) 
     cart = returned_cart(connector)
     connector.post_cxml(order_request(BUYER, cart, order_id="PO-7"))
     connector.post_cxml(order_request(BUYER, cart, order_id="PO-7", payload_id="retry"))
-    store = connector.app.extensions["punchout.store"]
+    store = connector.app.extensions["punchout.runtime.store"]
     entries = store.items(store.key("audit", "acme", "PO-7"))
     assert len(entries) == 2
     assert all(e["answer"]["code"] == 200 and e["pipo_order_ids"] for e in entries)
@@ -349,7 +349,7 @@ def test_no_secret_anywhere_after_a_prefixed_shared_secret_and_a_utf16_po(
             timeout=30,
         )
         assert status_of(response.content)[0] == 200, response.text
-    store = connector.app.extensions["punchout.store"]
+    store = connector.app.extensions["punchout.runtime.store"]
     for order_id in ("PO-P1", "PO-P2"):
         (entry,) = store.items(store.key("audit", "acme", order_id))
         assert "SharedSecret" in entry["document"] and "[redacted]" in entry["document"]
@@ -358,7 +358,7 @@ def test_no_secret_anywhere_after_a_prefixed_shared_secret_and_a_utf16_po(
 
 
 def test_an_order_beyond_the_largest_accepted_gets_a_clear_413(connector: LiveConnector) -> None:
-    from punchout.orders import MAX_ORDER_LINES
+    from punchout.domain.orders import MAX_ORDER_LINES
 
     cart = returned_cart(connector)
     body = order_request(BUYER, cart, order_id="PO-BIG")

@@ -12,11 +12,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from punchout.cxml.parse import parse_xml
-from punchout.cxml.read import read_request
-from punchout.keys import hash_secret
-from punchout.profiles import PROFILE_NAMES
-from punchout.registry_file import add_buyer
+from punchout.domain.keys import hash_secret
+from punchout.domain.profiles import PROFILE_NAMES
+from punchout.domain.registry_file import add_buyer
+from punchout.protocol.cxml.parse import parse_xml
+from punchout.protocol.cxml.read import read_request
 from tests.buyer_side import Browser, start_url_of, status_of
 from tests.oci_form import new_items
 from tests.support import SHARED_CXML

