@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from punchout.runtime.serve import production_problems, serve
+from punchout.cli.serve import serve
+from punchout.runtime.serve import production_problems
 from punchout.runtime.settings import SettingsError
 from punchout.web.app import create_app
 from tests.conftest import make_settings

@@ -17,6 +17,7 @@ from punchout.domain.buyers import BuyerRegistry, authenticate
 from punchout.domain.keys import derive_username
 from punchout.domain.profiles import get_profile
 from tests.buyer_side import Browser, BuyerIdentity, setup_request, start_url_of, status_of
+from tests.cli.runner import PunchoutRunner
 from tests.support import BUYER_SECRET, LiveSandbox
 from tests.web.conftest import LiveConnector
 
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.sandbox
 
 
 def run(connector: LiveConnector, *args: str, input: str | None = None) -> Result:
-    return connector.app.test_cli_runner().invoke(args=list(args), input=input)
+    return PunchoutRunner(connector.app).invoke(args=list(args), input=input)
 
 
 def secret_in(output: str, kind: str = "cXML SharedSecret") -> str:

@@ -14,6 +14,7 @@ import pytest
 from punchout.domain.buyers import BuyerRegistry, authenticate
 from punchout.domain.registry_keys import KEYS
 from tests.buyer_side import BuyerIdentity, setup_request, status_of
+from tests.cli.runner import PunchoutRunner
 from tests.support import BUYER_SECRET
 from tests.web.conftest import LiveConnector
 from tests.web.test_cli import run, secret_in
@@ -94,14 +95,14 @@ def _editor(script: str) -> str:
 
 def test_edit_saves_a_valid_table_and_refuses_an_invalid_one(connector: LiveConnector) -> None:
     good = _editor("p.write_text(t.replace('per_user', 'guest'))")
-    result = connector.app.test_cli_runner().invoke(
+    result = PunchoutRunner(connector.app).invoke(
         args=["buyers", "edit", "acme"], env={"EDITOR": good, "VISUAL": good}
     )
     assert result.exit_code == 0, result.output
     assert table(connector)["user_policy"] == "guest"
     before = connector.buyers_file.read_bytes()
     bad = _editor("p.write_text(t.replace('guest', 'nobody'))")
-    refused = connector.app.test_cli_runner().invoke(
+    refused = PunchoutRunner(connector.app).invoke(
         args=["buyers", "edit", "acme"], env={"EDITOR": bad, "VISUAL": bad}
     )
     assert refused.exit_code == 1 and "user_policy must be one of" in refused.output
