@@ -68,6 +68,7 @@ def connector() -> Connector:
 
 
 def echo_json(value: Any) -> None:
+    """Print ``value`` as indented JSON (a command's ``--json`` answer)."""
     click.echo(json.dumps(value, indent=2, default=str))
 
 
