@@ -1,26 +1,25 @@
-"""The ``punchout`` command for the supplier's operations staff (click; also Flask's CLI).
+"""The ``punchout`` command (also ``python -m punchout``), on click.
 
-``buyers``, ``pricebook`` (:mod:`punchout.cli.buyers`, :mod:`punchout.cli.buyers_change`)
-and ``users`` (:mod:`punchout.cli.users`) onboard buyers; ``orders``
-(:mod:`punchout.cli.orders`) reads and settles the order ledger; ``keys`` rotates the master
-key (:mod:`punchout.cli.keys`); ``printnow`` checks a PrintNow (:mod:`punchout.cli.printnow`);
-``serve`` runs the connector under gunicorn (:mod:`punchout.runtime.serve`).
-Each group's module is imported only when the group runs, so a command that reads the
-registry does not load Redis, PrintNow or the order desk.
+``buyers`` (:mod:`punchout.cli.buyers`, :mod:`punchout.cli.buyers_change`), ``pricebook``
+(:mod:`punchout.cli.pricebook`) and ``users`` (:mod:`punchout.cli.users`) onboard buyers;
+``orders`` (:mod:`punchout.cli.orders`) reads and settles the order ledger; ``keys`` rotates
+the master key (:mod:`punchout.cli.keys`); ``printnow`` checks a PrintNow
+(:mod:`punchout.cli.printnow`); ``serve`` runs the connector under gunicorn
+(:mod:`punchout.cli.serve`); ``demo`` runs everything on embedded defaults
+(:mod:`punchout.cli.demo`). Each command's module is imported only when the command runs, so
+a command that reads the registry does not load Redis, PrintNow or the order desk. A command
+that needs the connector builds it (:func:`punchout.cli.common.with_app`); the app factory
+knows nothing of the command line.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import click
 
 from punchout import __version__
-
-if TYPE_CHECKING:
-    from flask import Flask
 
 
 def _buyers() -> click.Command:
@@ -40,20 +39,16 @@ def _attribute(module: str, name: str) -> Callable[[], click.Command]:
     return load
 
 
-#: Each command group and how to load it.
+#: Each command (or group of commands) and how to load it.
 GROUPS: dict[str, Callable[[], click.Command]] = {
     "buyers": _buyers,
     "users": _attribute("punchout.cli.users", "users"),
-    "pricebook": _attribute("punchout.cli.buyers", "pricebook"),
+    "pricebook": _attribute("punchout.cli.pricebook", "pricebook"),
     "orders": _attribute("punchout.cli.orders", "orders"),
     "keys": _attribute("punchout.cli.keys", "keys"),
     "printnow": _attribute("punchout.cli.printnow", "printnow"),
-}
-
-#: Commands of the ``punchout`` command only (not the app's ``flask`` CLI): running the
-#: connector itself under gunicorn (:mod:`punchout.runtime.serve`).
-SERVER_COMMANDS: dict[str, Callable[[], click.Command]] = {
-    "serve": _attribute("punchout.runtime.serve", "serve"),
+    "serve": _attribute("punchout.cli.serve", "serve"),
+    "demo": _attribute("punchout.cli.demo", "demo"),
 }
 
 
@@ -73,25 +68,20 @@ class _Groups(click.Group):
     """A group whose subgroups are imported on first use (click's lazy loading)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *GROUPS, *SERVER_COMMANDS})
+        return sorted({*super().list_commands(ctx), *GROUPS})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        load = GROUPS.get(cmd_name) or SERVER_COMMANDS.get(cmd_name)
+        load = GROUPS.get(cmd_name)
         if load is not None and cmd_name not in self.commands:
             self.add_command(_whole_short_help(load()), cmd_name)
         return super().get_command(ctx, cmd_name)
 
 
-def register(app: Flask) -> None:
-    """Add the command groups to the app's ``flask`` CLI."""
-    for name, load in GROUPS.items():
-        app.cli.add_command(_whole_short_help(load()), name)
-
-
 @click.group(cls=_Groups, context_settings={"max_content_width": 100})
 @click.version_option(__version__, prog_name="punchout")
 def main() -> None:
-    """Punch-out connector administration. Settings come from PUNCHOUT_* variables.
+    """The punch-out connector: run it, onboard buyers, settle orders. Settings come from
+    PUNCHOUT_* variables.
 
     Shell completion (click's): add `eval "$(_PUNCHOUT_COMPLETE=bash_source punchout)"` to
     ~/.bashrc (zsh: zsh_source, fish: fish_source).

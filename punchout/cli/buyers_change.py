@@ -13,8 +13,8 @@ from typing import Any
 
 import click
 
-from punchout.cli.buyers import echo_json, show_secret
-from punchout.cli.common import fail, office, with_files
+from punchout.cli.buyer_view import show_secret
+from punchout.cli.common import echo_json, fail, office, with_files
 from punchout.domain.buyers import PROTOCOLS
 from punchout.domain.keys import generate_secret, hash_secret
 from punchout.domain.registry_file import (

@@ -9,6 +9,7 @@ settings alone, with no secret and no Redis, so they answer at once.
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,36 +36,21 @@ def _has_app_context() -> bool:
     return has_app_context()
 
 
-def _script_info() -> object | None:
-    """Flask's ScriptInfo when run under `flask` or its test runner."""
-    if "flask" not in sys.modules:
-        return None
-    from flask.cli import ScriptInfo
-
-    info: object | None = click.get_current_context().find_object(ScriptInfo)
-    return info
-
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def with_app(command: F) -> F:
-    """Run the command inside the connector app (built from the settings when needed)."""
+    """Run the command inside the connector app: the active one (a test's), or one built
+    from the settings."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if _has_app_context():
             return command(*args, **kwargs)
-        from flask.cli import ScriptInfo
+        from punchout.web.app import create_app
 
-        info = click.get_current_context().find_object(ScriptInfo)
         try:
-            if info is not None:  # under `flask` or Flask's test runner
-                app = info.load_app()
-            else:
-                from punchout.web.app import create_app
-
-                app = create_app()
+            app = create_app()
         except SettingsError as exc:
             click.echo(f"punchout: {exc}", err=True)
             sys.exit(2)
@@ -79,6 +65,11 @@ def connector() -> Connector:
 
     value: Connector = current_app.extensions["punchout.runtime.connector"]
     return value
+
+
+def echo_json(value: Any) -> None:
+    """Print ``value`` as indented JSON (a command's ``--json`` answer)."""
+    click.echo(json.dumps(value, indent=2, default=str))
 
 
 def fail(message: str) -> NoReturn:
@@ -129,16 +120,14 @@ def pricebook_file(settings: Settings) -> Path:
 
 def with_files(command: F) -> F:
     """Run a command that only reads or writes the registry files: inside the app when one
-    is at hand (Flask's CLI, tests), otherwise from the settings alone, with no secret, no
-    Redis and no PrintNow."""
+    is active (a test's), otherwise from the settings alone, with no secret, no Redis and no
+    PrintNow."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if _has_app_context():
             return command(*args, **kwargs)
         context = click.get_current_context()
-        if _script_info() is not None:  # under `flask` or its test runner
-            return with_app(command)(*args, **kwargs)
         try:
             settings = load_settings(require_secrets=False)
         except SettingsError as exc:

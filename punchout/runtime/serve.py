@@ -1,4 +1,4 @@
-"""``punchout serve``: the connector in production, under gunicorn.
+"""The connector in production, under gunicorn (``punchout serve``, :mod:`punchout.cli.serve`).
 
 Before anything starts, :func:`production_problems` refuses configurations that would look
 fine and then fail buyers, each with one line naming the setting to change: no PrintNow URL
@@ -27,11 +27,10 @@ import shutil
 import sys
 from typing import Any
 
-import click
 from gunicorn.app.base import BaseApplication
 
 from punchout.runtime.observability import logs
-from punchout.runtime.settings import Settings, SettingsError, load_settings
+from punchout.runtime.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -140,27 +139,17 @@ def gunicorn_options(
     }
 
 
-@click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
-              help="Worker processes (more than 1 needs REDIS_URL).")  # fmt: skip
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
-              help="Threads per worker.")  # fmt: skip
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
-              help="A gunicorn config file (Python); these options win over it.")  # fmt: skip
-def serve(host: str, port: int, workers: int, threads: int, config_file: str | None) -> None:
-    """Serve the connector in production (gunicorn). Settings come from PUNCHOUT_* variables."""
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        click.echo(f"punchout serve: {exc}", err=True)
-        sys.exit(2)
-    problems = production_problems(settings, workers)
-    if problems:
-        for problem in problems:
-            click.echo(f"punchout serve: refused: {problem}", err=True)
-        sys.exit(2)
+def run(
+    settings: Settings,
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    config_file: str | None,
+) -> None:
+    """Serve the connector under gunicorn until it is stopped (settings already checked with
+    :func:`production_problems`): this process becomes gunicorn's master."""
     _metrics_folder(settings)
     logs.configure()
     embedded = None if settings.redis_url else _embedded_redis(settings)

@@ -19,9 +19,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from punchout.devtools.sandbox.profile import PROFILES as SANDBOX_PROFILES
-
 ENV_PREFIX = "PUNCHOUT_"
+
+#: The built-in PrintNow sandbox's profiles, the default first: ``extended`` fills the
+#: documentation's gaps, ``documented`` answers with only what it states (the sandbox's
+#: ``profile`` module says what each answers).
+SANDBOX_PROFILES = ("extended", "documented")
 
 #: Settings that are secrets: environment only, never defaulted, never shown in a repr.
 SECRET_NAMES = ("printnow_api_token", "printnow_api_key", "master_key", "secret_key")

@@ -20,7 +20,6 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
-from punchout import cli
 from punchout.domain.buyers import Buyer, RegistryError
 from punchout.domain.orders import OrderDesk
 from punchout.printnow import PrintNowClient
@@ -84,7 +83,6 @@ def create_app(
     requests_log.install(app)
     app.before_request(_watch_password_fields)
     app.after_request(_security_headers)
-    cli.register(app)
     for blueprint in (health.bp, metrics.bp, cxml_endpoint.bp, oci_endpoint.bp, pages.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, _http_error)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from punchout.domain.identity import ProcurementUser
+from tests.cli.runner import PunchoutRunner
 from tests.orders.conftest import World
 
 pytestmark = pytest.mark.sandbox
@@ -191,7 +192,7 @@ def test_a_ledger_exported_and_imported_answers_retried_pos_as_before(
     order = world.po("PO-E1", world.line(user, world.design(user)))
     first = world.send(order)
     assert first.code == 200
-    runner = world.app.test_cli_runner()
+    runner = PunchoutRunner(world.app)
     backup = tmp_path / "ledger.jsonl"
     exported = runner.invoke(args=["orders", "export", str(backup)])
     assert exported.exit_code == 0, exported.output

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.cli.runner import PunchoutRunner
 from tests.orders.conftest import World
 
 pytestmark = pytest.mark.sandbox
@@ -84,7 +85,7 @@ def test_a_lost_create_answer_stays_uncertain_until_resolved_not_created(world: 
     assert world.send(order).code == 500
     assert world.send(order).code == 500  # never a second create while uncertain
     assert world.client.calls.count("POST /pipo/order/create") == 0
-    runner = world.app.test_cli_runner()
+    runner = PunchoutRunner(world.app)
     result = runner.invoke(args=["orders", "resolve", "acme", "PO-R2", "--not-created"])
     assert result.exit_code == 0, result.output
     record = world.desk.ledger.get("acme", "new", "PO-R2")

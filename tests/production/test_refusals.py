@@ -8,13 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from punchout.runtime.serve import production_problems, serve
+from punchout.runtime.serve import production_problems
 from punchout.runtime.settings import SettingsError
 from punchout.web.app import create_app
 from tests.conftest import make_settings
-from tests.support import TEST_SECRETS
 
 SECURE = {
     "public_url": "https://punchout.example-print.com",
@@ -54,18 +52,6 @@ def test_a_public_url_without_https_is_refused_unless_a_test_system(tmp_path: Pa
     assert "PUNCHOUT_TEST_SYSTEM=true" in problem
     tested = make_settings(tmp_path, **plain, test_system=True)
     assert production_problems(tested, workers=1) == []
-
-
-def test_punchout_serve_prints_each_refusal_on_one_line_and_exits_2(tmp_path: Path) -> None:
-    env = {f"PUNCHOUT_{k.upper()}": v for k, v in TEST_SECRETS.items()}
-    env.update(PUNCHOUT_INSTANCE_PATH=str(tmp_path), PUNCHOUT_PRINTNOW_URL="", REDIS_URL="")
-    env["PUNCHOUT_PUBLIC_URL"] = "http://127.0.0.1:8000"
-    result = CliRunner().invoke(serve, ["--workers", "3"], env=env)
-    assert result.exit_code == 2
-    lines = result.stderr.splitlines()
-    settings = ("PUNCHOUT_PRINTNOW_URL", "PUNCHOUT_STOREFRONT_URL_TEMPLATE", "REDIS_URL")
-    for line, setting in zip(lines, (*settings, "PUNCHOUT_PUBLIC_URL"), strict=True):
-        assert line.startswith(f"punchout serve: refused: {setting}")
 
 
 def test_the_app_is_not_built_on_an_unset_printnow_url(tmp_path: Path) -> None:

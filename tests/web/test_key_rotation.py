@@ -25,6 +25,7 @@ from tests.buyer_side import (
     start_url_of,
     status_of,
 )
+from tests.cli.runner import PunchoutRunner
 from tests.support import TEST_SECRETS
 from tests.web.conftest import LiveConnector
 
@@ -82,7 +83,7 @@ def test_rotate_migrate_and_retire_the_master_key(
     assert opens_with(rotated, JANE, NEW) and not opens_with(rotated, JANE, OLD)
     assert opens_with(rotated, CAROL, OLD)  # not back yet
 
-    runner = rotated.app.test_cli_runner()
+    runner = PunchoutRunner(rotated.app)
     status = runner.invoke(args=["keys", "status"])
     assert f"Current master key: {key_id(NEW)}" in status.output
     assert f"on key {key_id(OLD)}" in status.output

@@ -20,6 +20,7 @@ from tests.buyer_side import (
     start_url_of,
     status_of,
 )
+from tests.cli.runner import PunchoutRunner
 from tests.web.conftest import LiveConnector
 
 pytestmark = pytest.mark.sandbox
@@ -252,7 +253,7 @@ def test_profile_lists_the_order_url(connector: LiveConnector) -> None:
 def test_operator_command_shows_orders_and_their_audit(connector: LiveConnector) -> None:
     cart = returned_cart(connector)
     connector.post_cxml(order_request(BUYER, cart, order_id="PO-8"))
-    runner = connector.app.test_cli_runner()
+    runner = PunchoutRunner(connector.app)
     listed = runner.invoke(args=["orders", "list"])
     assert listed.exit_code == 0 and "PO-8" in listed.output and "processed" in listed.output
     shown = runner.invoke(args=["orders", "show", "acme", "PO-8", "--documents"])
@@ -282,7 +283,7 @@ def test_a_lost_create_answer_is_never_duplicated_and_an_operator_resolves_it(
     while not pipo_orders(connector) and time.monotonic() < deadline:
         time.sleep(0.1)
     (order,) = pipo_orders(connector)
-    runner = connector.app.test_cli_runner()
+    runner = PunchoutRunner(connector.app)
     flagged = runner.invoke(args=["orders", "list", "--attention"])
     assert flagged.exit_code == 0, flagged.output
     assert "PO-9009" in flagged.output and "uncertain" in flagged.output
@@ -374,7 +375,7 @@ def test_an_order_beyond_the_largest_accepted_gets_a_clear_413(connector: LiveCo
 def test_buyers_test_reports_a_missing_cancel_status(connector: LiveConnector) -> None:
     from tests.support import BUYER_SECRET
 
-    runner = connector.app.test_cli_runner()
+    runner = PunchoutRunner(connector.app)
     args = ["buyers", "test", "acme", "--url", connector.url, "--secret", BUYER_SECRET]
     missing = runner.invoke(args=args)
     assert missing.exit_code == 0, missing.output

@@ -21,9 +21,8 @@ __all__ = ["SandboxConfig", "SandboxState", "create_sandbox_app"]
 
 
 def __getattr__(name: str) -> Any:
-    """Load the app only when it is asked for: the connector's settings read the profile
-    names in :mod:`punchout.devtools.sandbox.profile` without importing Flask and the whole
-    sandbox."""
+    """Load the app only when it is asked for: importing
+    :mod:`punchout.devtools.sandbox.profile` does not import Flask and the whole sandbox."""
     if name == "create_sandbox_app":
         from punchout.devtools.sandbox.app import create_sandbox_app
 

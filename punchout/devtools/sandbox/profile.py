@@ -18,9 +18,11 @@ from __future__ import annotations
 
 from typing import Any
 
-EXTENDED = "extended"
-DOCUMENTED = "documented"
-PROFILES = (EXTENDED, DOCUMENTED)
+from punchout.runtime.settings import SANDBOX_PROFILES
+
+#: The values of the connector's ``sandbox_profile`` setting, the default first.
+PROFILES = SANDBOX_PROFILES
+EXTENDED, DOCUMENTED = PROFILES
 
 #: The documented profile's wording for a 403 on an expired or unknown session token.
 DOCUMENTED_EXPIRED = "The session is no longer valid."

@@ -13,6 +13,7 @@ from flask import Flask
 from punchout.devtools.sandbox import SandboxConfig, create_sandbox_app
 from punchout.devtools.sandbox.profile import PROFILES
 from punchout.web.app import create_app
+from tests.cli.runner import PunchoutRunner
 from tests.conftest import make_settings
 from tests.support import TEST_SECRETS, buyers_toml, serve
 
@@ -41,7 +42,7 @@ def test_check_passes_reports_the_storefront_and_cleans_up(
     wired: tuple[str, Flask, Flask],
 ) -> None:
     profile, sandbox, app = wired
-    result = app.test_cli_runner().invoke(args=["printnow", "check"])
+    result = PunchoutRunner(app).invoke(args=["printnow", "check"])
     assert result.exit_code == 0, result.output
     output = result.output
     assert "Storefront 1 at http://127.0.0.1:" in output
@@ -65,12 +66,10 @@ def test_check_passes_reports_the_storefront_and_cleans_up(
 def test_check_fails_on_wrong_api_credentials(wired: tuple[str, Flask, Flask]) -> None:
     _, sandbox, app = wired
     app.extensions["punchout.runtime.connector"].client.http.auth = ("wrong", "wrong")
-    result = app.test_cli_runner().invoke(args=["printnow", "check", "--storefront", "1"])
+    result = PunchoutRunner(app).invoke(args=["printnow", "check", "--storefront", "1"])
     assert result.exit_code == 1
     assert "[FAIL] API credentials: rejected" in result.output
-    as_json = app.test_cli_runner().invoke(
-        args=["printnow", "check", "--storefront", "1", "--json"]
-    )
+    as_json = PunchoutRunner(app).invoke(args=["printnow", "check", "--storefront", "1", "--json"])
     assert as_json.exit_code == 1
     (storefront,) = json.loads(as_json.output)
     assert storefront["ok"] is False and storefront["checks"][0]["outcome"] == "FAIL"

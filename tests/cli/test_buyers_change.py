@@ -1,5 +1,5 @@
-"""`punchout buyers set/edit/rotate-secret/test` and `show --for-buyer` through Flask's CLI
-runner, against the running connector and the sandbox over HTTP."""
+"""`punchout buyers set/edit/rotate-secret/enable/disable/test`: changing a buyer after
+`buyers add`, and checking its link, against the running connector and the sandbox over HTTP."""
 
 from __future__ import annotations
 
@@ -7,16 +7,18 @@ import json
 import shlex
 import sys
 import tomllib
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from punchout.domain.buyers import BuyerRegistry, authenticate
 from punchout.domain.registry_keys import KEYS
 from tests.buyer_side import BuyerIdentity, setup_request, status_of
-from tests.support import BUYER_SECRET
+from tests.cli.helpers import run, secret_in
+from tests.cli.runner import PunchoutRunner
+from tests.support import BUYER_SECRET, LiveSandbox
 from tests.web.conftest import LiveConnector
-from tests.web.test_cli import run, secret_in
 
 pytestmark = pytest.mark.sandbox
 
@@ -94,18 +96,38 @@ def _editor(script: str) -> str:
 
 def test_edit_saves_a_valid_table_and_refuses_an_invalid_one(connector: LiveConnector) -> None:
     good = _editor("p.write_text(t.replace('per_user', 'guest'))")
-    result = connector.app.test_cli_runner().invoke(
+    result = PunchoutRunner(connector.app).invoke(
         args=["buyers", "edit", "acme"], env={"EDITOR": good, "VISUAL": good}
     )
     assert result.exit_code == 0, result.output
     assert table(connector)["user_policy"] == "guest"
     before = connector.buyers_file.read_bytes()
     bad = _editor("p.write_text(t.replace('guest', 'nobody'))")
-    refused = connector.app.test_cli_runner().invoke(
+    refused = PunchoutRunner(connector.app).invoke(
         args=["buyers", "edit", "acme"], env={"EDITOR": bad, "VISUAL": bad}
     )
     assert refused.exit_code == 1 and "user_policy must be one of" in refused.output
     assert connector.buyers_file.read_bytes() == before
+
+
+def test_rotation_both_secrets_work_inside_the_window_only_the_new_after(
+    connector: LiveConnector,
+) -> None:
+    result = run(connector, "buyers", "rotate-secret", "acme", "--overlap-days", "2")
+    assert result.exit_code == 0, result.output
+    new = secret_in(result.output)
+    buyer = BuyerRegistry.load(connector.buyers_file).get("acme")
+    now = datetime.now(UTC)
+    assert authenticate(buyer, BUYER_SECRET, now) and authenticate(buyer, new, now)
+    later = now + timedelta(days=3)
+    assert not authenticate(buyer, BUYER_SECRET, later) and authenticate(buyer, new, later)
+    assert not authenticate(buyer, new, now, kind="oci")  # the OCI password is not rotated
+    # And over HTTP, inside the window, through the running connector:
+    for secret in (BUYER_SECRET, new):
+        response = connector.post_cxml(
+            setup_request(BuyerIdentity(), payload_id=secret, secret=secret)
+        )
+        assert status_of(response.content)[0] == 200
 
 
 def test_rotating_with_no_overlap_asks_first(connector: LiveConnector) -> None:
@@ -121,44 +143,35 @@ def test_rotating_with_no_overlap_asks_first(connector: LiveConnector) -> None:
     assert authenticate(buyer, secret_in(done.output), now)
 
 
-def test_add_refuses_a_url_as_return_host(connector: LiveConnector) -> None:
+def test_the_oci_password_rotates_on_its_own(connector: LiveConnector) -> None:
+    from tests.support import OCI_PASSWORD
+
+    result = run(connector, "buyers", "rotate-secret", "acme", "--oci", "--overlap-days", "1")
+    assert result.exit_code == 0, result.output
+    new = secret_in(result.output, "OCI PASSWORD")
+    buyer = BuyerRegistry.load(connector.buyers_file).get("acme")
+    now = datetime.now(UTC)
+    assert authenticate(buyer, OCI_PASSWORD, now, kind="oci")
+    assert authenticate(buyer, new, now, kind="oci")
+    later = now + timedelta(days=2)
+    assert not authenticate(buyer, OCI_PASSWORD, later, kind="oci")
+    assert authenticate(buyer, new, later, kind="oci")
+    assert authenticate(buyer, BUYER_SECRET, later)  # the cXML secret is untouched
+    assert not authenticate(buyer, new, later)
+
+
+def test_disable_and_enable(connector: LiveConnector) -> None:
     before = connector.buyers_file.read_bytes()
-    result = run(connector, "buyers", "add", "--id", "hooli", "--name", "Hooli",
-                 "--profile", "coupa", "--storefront", "1", "--user-policy", "per_user",
-                 "--price-book", "standard", "--domain", "DUNS", "--identity", "H-1",
-                 "--return-host", "https://hooli.example/path")  # fmt: skip
-    assert result.exit_code == 1 and "not a host" in result.output
+    refused = run(connector, "buyers", "disable", "acme", input="n\n")
+    assert refused.exit_code == 1 and "Aborted" in refused.output
     assert connector.buyers_file.read_bytes() == before
-
-
-def test_show_for_the_buyer_is_copy_ready_and_flags_a_loopback_url(
-    connector: LiveConnector,
-) -> None:
-    full = run(connector, "buyers", "show", "acme")
-    assert "For you (the operator)" in full.output and "cXML secrets: 1 work now" in full.output
-    only = run(connector, "buyers", "show", "acme", "--for-buyer")
-    assert only.exit_code == 0
-    assert "For you" not in only.output and "secrets:" not in only.output
-    assert f"{connector.url}/cxml" in only.output
-    assert "WARNING: public_url" in only.output and "loopback" in only.output
-    data = json.loads(run(connector, "buyers", "show", "acme", "--for-buyer", "--json").output)
-    assert set(data) == {"for_buyer"} and "loopback" in data["for_buyer"]["warnings"][0]
-    assert f"{connector.url}/cxml" in data["for_buyer"]["fields"].values()
-    listed = json.loads(run(connector, "buyers", "list", "--json").output)
-    assert [b["id"] for b in listed] == ["acme"]
-
-
-def test_buyers_test_marks_a_refused_http_answer_as_failed(connector: LiveConnector) -> None:
-    wrong = run(connector, "buyers", "test", "acme", "--url", connector.url, "--secret", "no",
-                "--json")  # fmt: skip
-    assert wrong.exit_code == 1
-    report = json.loads(wrong.output)
-    assert report["steps"][0] == {
-        "name": "HTTP",
-        "ok": False,
-        "detail": f"401 from {connector.url}/cxml",
-    }
-    assert "SharedSecret" in report["diagnosis"]
+    assert run(connector, "buyers", "disable", "acme", "--yes").exit_code == 0
+    assert tomllib.loads(connector.buyers_file.read_text())["buyers"]["acme"]["enabled"] is False
+    body = setup_request(BuyerIdentity(), payload_id="d1")
+    assert status_of(connector.post_cxml(body).content)[0] == 401
+    assert run(connector, "buyers", "enable", "acme").exit_code == 0
+    body = setup_request(BuyerIdentity(), payload_id="d2")
+    assert status_of(connector.post_cxml(body).content)[0] == 200
 
 
 def test_the_other_buyer_commands_answer_in_json(connector: LiveConnector) -> None:
@@ -183,16 +196,44 @@ def test_the_other_buyer_commands_answer_in_json(connector: LiveConnector) -> No
     assert json.loads(run(connector, "users", "list", "acme", "--json").output) == []
 
 
-def test_add_asks_printnow_whether_the_storefront_exists(connector: LiveConnector) -> None:
-    before = connector.buyers_file.read_bytes()
-    args = ["buyers", "add", "--id", "hooli", "--name", "Hooli", "--profile", "coupa",
-            "--user-policy", "per_user", "--price-book", "standard", "--domain", "DUNS",
-            "--identity", "H-1", "--return-host", "hooli.coupahost.com"]  # fmt: skip
-    missing = run(connector, *args, "--storefront", "999")
-    assert missing.exit_code == 1
-    assert "Nothing was written: PrintNow refused storefront 999" in missing.output
-    assert len(missing.output.strip().splitlines()) == 1
-    assert connector.buyers_file.read_bytes() == before
-    added = run(connector, *args, "--storefront", "1")
-    assert added.exit_code == 0, added.output
-    assert "storefront 1 exists" in added.output and "left" not in added.output
+def test_buyers_test_diagnoses_a_wrong_secret_and_a_wrong_url(connector: LiveConnector) -> None:
+    wrong = run(connector, "buyers", "test", "acme", "--url", connector.url, "--secret", "nope")
+    assert wrong.exit_code == 1
+    assert "FAIL" in wrong.output and "401" in wrong.output
+    assert "secret" in wrong.output.splitlines()[-1]
+    nowhere = run(
+        connector, "buyers", "test", "acme", "--url", "http://127.0.0.1:9", "--secret", "x"
+    )
+    assert nowhere.exit_code == 1 and "Nothing answers at http://127.0.0.1:9/cxml" in nowhere.output
+    not_cxml = run(connector, "buyers", "test", "acme", "--url", connector.sandbox.url + "/x",
+                   "--secret", BUYER_SECRET)  # fmt: skip
+    assert not_cxml.exit_code == 1 and "not with cXML" in not_cxml.output
+    oci = run(connector, "buyers", "test", "acme", "--url", connector.url, "--secret", "nope",
+              "--protocol", "oci")  # fmt: skip
+    assert oci.exit_code == 1 and "OCI user name and password" in oci.output
+
+
+def test_buyers_test_opens_the_storefront_url(
+    make_connector: Callable[..., LiveConnector], live_sandbox: LiveSandbox
+) -> None:
+    """A storefront_url_template that leads nowhere is caught before a buyer sees it."""
+    template = live_sandbox.url + "/nowhere/{storefront_id}?token={token}"
+    broken = make_connector(storefront_url_template=template)
+    checked = run(broken, "buyers", "test", "acme", "--url", broken.url, "--secret", BUYER_SECRET)
+    assert checked.exit_code == 1, checked.output
+    assert "[ok  ] StartPage opens" in checked.output
+    assert "storefront opens: 404" in checked.output
+    assert "check storefront_url_template" in checked.output.splitlines()[-1]
+
+
+def test_buyers_test_marks_a_refused_http_answer_as_failed(connector: LiveConnector) -> None:
+    wrong = run(connector, "buyers", "test", "acme", "--url", connector.url, "--secret", "no",
+                "--json")  # fmt: skip
+    assert wrong.exit_code == 1
+    report = json.loads(wrong.output)
+    assert report["steps"][0] == {
+        "name": "HTTP",
+        "ok": False,
+        "detail": f"401 from {connector.url}/cxml",
+    }
+    assert "SharedSecret" in report["diagnosis"]

@@ -1,9 +1,11 @@
-"""The registry commands of `punchout` need no secret, no Redis and no PrintNow.
+"""The `punchout` command itself (``punchout.cli:main``), and ``python -m punchout`` as the
+same command.
 
-They run through the real entry point (``punchout.cli:main``, click's runner) with no
-PUNCHOUT_* secret in the environment and REDIS_URL naming a port nothing listens on: any
-command that built the connector would stop on the missing secrets or the dead Redis.
-A fresh clone's README line (`. .venv/bin/activate`) puts `punchout` on PATH.
+The registry commands need no secret, no Redis and no PrintNow: they run through the real
+entry point (click's runner) with no PUNCHOUT_* secret in the environment and REDIS_URL
+naming a port nothing listens on, so any command that built the connector would stop on the
+missing secrets or the dead Redis. A fresh clone's README line (`. .venv/bin/activate`) puts
+`punchout` on PATH. Every command answers `--help`, with whole lines in each listing.
 """
 
 from __future__ import annotations
@@ -130,9 +132,61 @@ def test_users_import_without_a_printnow_url_is_one_line(
     assert "PUNCHOUT_PRINTNOW_URL is not set" in result.output
 
 
-@pytest.mark.parametrize("group", ["buyers", "users", "orders", "keys", "printnow", "pricebook"])
-def test_help_lines_are_whole(invoke: object, group: str) -> None:
+@pytest.mark.parametrize(
+    "group", [[], ["buyers"], ["users"], ["orders"], ["keys"], ["printnow"], ["pricebook"]]
+)
+def test_help_lines_are_whole(invoke: object, group: list[str]) -> None:
     run = invoke
     assert callable(run)
-    listing = run(group, "--help").output.split("Commands:", 1)[1]
+    listing = run(*group, "--help").output.split("Commands:", 1)[1]
     assert "..." not in listing and "…" not in listing, listing
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [], ["buyers"], ["buyers", "add"], ["buyers", "list"], ["buyers", "show"],
+        ["buyers", "rotate-secret"], ["buyers", "disable"], ["buyers", "enable"],
+        ["buyers", "set"], ["buyers", "edit"],
+        ["buyers", "test"], ["users"], ["users", "list"], ["users", "link"],
+        ["users", "import"], ["pricebook", "check"], ["orders", "list"], ["orders", "show"],
+        ["orders", "resolve"], ["orders", "export"], ["orders", "import"], ["keys", "status"],
+        ["keys", "migrate"], ["printnow", "check"], ["serve"], ["demo"],
+    ],
+)  # fmt: skip
+def test_every_command_has_help(invoke: object, command: list[str]) -> None:
+    run = invoke
+    assert callable(run)
+    result = run(*command, "--help")
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output and len(result.output.splitlines()) >= 4
+
+
+def _python_m_punchout(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "punchout", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def test_python_m_punchout_is_the_punchout_command(invoke: object, tmp_path: Path) -> None:
+    """The same commands, listed alike; `serve` refuses the same settings (here before
+    gunicorn starts) and `demo` is there, as the README runs them."""
+    run = invoke
+    assert callable(run)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIX)}
+    env["PUNCHOUT_INSTANCE_PATH"] = str(tmp_path / "instance")
+    listed = _python_m_punchout("--help", env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.startswith("Usage: python -m punchout [OPTIONS] COMMAND")
+    commands = listed.stdout.split("Commands:", 1)[1]
+    assert commands == run("--help").output.split("Commands:", 1)[1]
+    assert "demo " in commands and "serve " in commands
+    for name in SECRET_NAMES:
+        env[f"{ENV_PREFIX}{name.upper()}"] = "x" * 40
+    refused = _python_m_punchout("serve", "--workers", "3", env=env)
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "punchout serve: refused: PUNCHOUT_PRINTNOW_URL is not set" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    demo = _python_m_punchout("demo", "--help", env=env)
+    assert demo.returncode == 0 and "--sandbox-port" in demo.stdout, demo.stderr
