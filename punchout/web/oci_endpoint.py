@@ -19,7 +19,8 @@ from decimal import Decimal
 from flask import Blueprint, redirect, render_template, request
 from werkzeug.wrappers import Response
 
-from punchout.domain.buyers import Buyer, approved_return_url, authenticate
+from punchout.domain.buyer_checks import approved_return_url, authenticate
+from punchout.domain.buyers import Buyer
 from punchout.domain.cart import offer_key
 from punchout.domain.identity import ANONYMOUS_USER, IdentityError, ProcurementUser, user_key
 from punchout.domain.pricebook import PriceItem, Unpriced

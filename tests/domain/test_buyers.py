@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from punchout.domain.buyers import BuyerRegistry, RegistryError, authenticate, return_host_allowed
+from punchout.domain.buyer_checks import authenticate, return_host_allowed
+from punchout.domain.buyers import BuyerRegistry, RegistryError
 from punchout.domain.keys import hash_secret
 
 SECRET = "correct-horse-battery-staple"

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from click.testing import Result
 
-from punchout.domain.buyers import BuyerRegistry, authenticate
+from punchout.domain.buyer_checks import authenticate
+from punchout.domain.buyers import BuyerRegistry
 from punchout.domain.keys import derive_username
 from punchout.domain.profiles import get_profile
 from tests.buyer_side import Browser, BuyerIdentity, setup_request, start_url_of, status_of
