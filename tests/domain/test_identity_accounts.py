@@ -13,7 +13,7 @@ from punchout.domain.buyers import Buyer
 from punchout.domain.identity import SHARED_USER_KEY, IdentityError, PipoLogin, ProcurementUser
 from punchout.domain.keys import Encryptor, KeyRing, derive_username, key_id
 from punchout.domain.user_directory import DirectoryRecord
-from punchout.printnow import PrintNowClient
+from punchout.printnow import BadRequest, PrintNowClient
 from punchout.runtime.store import Store
 from tests.support import TEST_SECRETS, LiveSandbox
 
@@ -241,3 +241,67 @@ def test_an_account_printnow_no_longer_opens_is_refused_clearly(
     with pytest.raises(IdentityError) as refused:
         accounts.login_as(buyer(), user_id)
     assert "cannot be opened any more" in refused.value.message
+
+
+def test_a_temporary_user_converted_meanwhile_in_another_tab_settles_as_it_is(
+    live_sandbox: LiveSandbox, accounts: Accounts
+) -> None:
+    login = temp_login(live_sandbox, accounts)
+    other_tab = PipoLogin(
+        token=str(live_sandbox.control("POST", "/sessions", user_id=login.user_id)),
+        user_id=login.user_id,
+        is_temp=True,
+    )
+    first = accounts.settle(buyer(), ADA, login)
+    second = accounts.settle(buyer(), ADA, other_tab)  # PrintNow: not temporary any more
+    assert (second.user_id, second.is_temp) == (first.user_id, False)
+
+
+def test_a_retried_guest_order_moves_into_the_account_the_first_try_made(
+    live_sandbox: LiveSandbox, accounts: Accounts
+) -> None:
+    login = temp_login(live_sandbox, accounts)
+    project = design(live_sandbox, login.user_id)
+    username, password = accounts.logins.derived(buyer("guest"), f"guest-order:{login.user_id}")
+    accounts.client.create_user(1, username=username, password=password,
+                                email=f"{username}@punchout.invalid", first_name="Procurement",
+                                last_name="Guest")  # fmt: skip
+    ordered = accounts.settle_for_order(buyer("guest"), login)
+    assert not ordered.is_temp and users(live_sandbox)[ordered.user_id]["username"] == username
+    assert owner(live_sandbox, project) == ordered.user_id
+
+
+def test_an_account_the_connector_made_on_a_retired_key_is_refused_clearly_at_start(
+    live_sandbox: LiveSandbox, store: Store, accounts: Accounts
+) -> None:
+    make_accounts(live_sandbox, store, RETIRED).provision(buyer(), ADA)
+    accounts.remember_temp_logins(1, False)  # no temporary users: the account is made at once
+    with pytest.raises(IdentityError) as refused:
+        accounts.start(buyer(), ADA)
+    assert "current keys" in refused.value.message
+    assert "master key replaced or retired" in refused.value.reason
+
+
+def test_provisioning_a_user_whose_address_another_account_has_fails_as_printnow_says(
+    accounts: Accounts,
+) -> None:
+    own_account(accounts)
+    with pytest.raises(BadRequest):
+        accounts.provision(buyer(), ADA)
+    assert accounts.directory.all("acme") == []
+
+
+def test_a_reuse_pointer_to_anything_but_a_temporary_user_is_not_reused(
+    accounts: Accounts,
+) -> None:
+    accounts.directory.remember_account("acme", 5, DirectoryRecord.derived(ADA.key, "k"))
+    accounts.directory.point_temp("acme", ADA.key, 5, 60)
+    assert accounts.temps.reusable("acme", ADA.key) is None
+    accounts.directory.point_temp("acme", ADA.key, 6, 60)  # its record expired
+    assert accounts.temps.reusable("acme", ADA.key) is None
+
+
+def test_a_permanent_login_goes_to_an_order_as_it_is(accounts: Accounts) -> None:
+    login = PipoLogin(token="t", user_id=5, is_temp=False)
+    assert accounts.settle_for_order(buyer("guest"), login) is login
+    assert accounts.settle(buyer(), ADA, login) is login
