@@ -45,6 +45,7 @@ from bench.documents import (  # noqa: E402
 )
 from bench.load import Server, free_port, gunicorn, rss_kib, wait_for, wrk  # noqa: E402
 from punchout.domain.keys import derive_key  # noqa: E402
+from punchout.domain.user_directory import DirectoryRecord, UserDirectory  # noqa: E402
 from punchout.runtime.store import Store  # noqa: E402
 from punchout.web.binding import Binding  # noqa: E402
 
@@ -154,9 +155,8 @@ def run(args: argparse.Namespace, folder: Path, revisions: dict[str, Path],
         registry(folder / "buyers.toml")
         stub_port = stack.enter_context(printnow(args.mode, folder))
         store = Store(client)
-        store.put_permanent(
-            store.key("user", "bench", "42"),
-            {"kind": "derived", "user_key": "bench.user@buyer.example"},
+        UserDirectory(store).put(
+            "bench", 42, DirectoryRecord.derived("bench.user@buyer.example", key_id="")
         )
         base = stack.enter_context(
             gunicorn("bench.baseline:app", {}, code=ROOT, counters=folder / "counts-base")

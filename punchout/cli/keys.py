@@ -30,9 +30,9 @@ def keys_status(as_json: bool) -> None:
     c = connector()
     on: Counter[str] = Counter()
     for buyer in c.registry.all():
-        for _, record in c.accounts.directory(buyer.id):
-            if record.get("kind") == "derived":
-                on[str(record.get("key_id") or "unknown")] += 1
+        for _, record in c.accounts.directory.all(buyer.id):
+            if record.kind == "derived":
+                on[record.key_id or "unknown"] += 1
     if as_json:
         earlier = [key_id(k) for k in c.keys.previous]
         status = {"current": key_id(c.keys.current), "previous": earlier, "derived_accounts": on}
@@ -54,7 +54,7 @@ def keys_status(as_json: bool) -> None:
 def keys_migrate(as_json: bool) -> None:
     """Move every known storefront user to the current master key."""
     c = connector()
-    report = migrate(c.client, c.store, c.keys, c.encryptor, c.registry.all())
+    report = migrate(c.client, c.accounts.directory, c.keys, c.encryptor, c.registry.all())
     if as_json:
         counts = {"derived": report.derived, "reencrypted": report.reencrypted}
         click.echo(json.dumps({**counts, "failed": list(report.failed)}, indent=2))

@@ -20,7 +20,7 @@ import click
 import requests
 
 from punchout.cli.common import connector, fail, with_app
-from punchout.domain.identity import Accounts
+from punchout.domain.accounts import Accounts
 from punchout.printnow import (
     ApiCredentialsRejected,
     BadRequest,

@@ -16,7 +16,7 @@ import click
 
 from punchout.cli.common import connector, fail, with_app
 from punchout.domain.buyers import Buyer
-from punchout.domain.identity import IdentityError, ProcurementUser
+from punchout.domain.identity import IdentityError, ProcurementUser, user_key
 from punchout.printnow import (
     PrintNowConnectionError,
     PrintNowError,
@@ -58,11 +58,11 @@ def users() -> None:
 def users_list(buyer_id: str, as_json: bool) -> None:
     """List the storefront users the connector knows for a buyer."""
     buyer = _buyer(buyer_id)
-    entries = connector().accounts.directory(buyer.id)
+    entries = connector().accounts.directory.all(buyer.id)
     if as_json:
-        rows = [{"storefront_id": user_id, "kind": str(record.get("kind", "")),
-                 "user": str(record.get("user_key", "")),
-                 "username": record.get("username")} for user_id, record in entries]  # fmt: skip
+        rows = [{"storefront_id": user_id, "kind": record.kind, "user": record.user_key,
+                 "username": record.username if record.has_credentials else None}
+                for user_id, record in entries]  # fmt: skip
         click.echo(json.dumps(rows, indent=2, default=str))
         return
     if not entries:
@@ -70,11 +70,10 @@ def users_list(buyer_id: str, as_json: bool) -> None:
         return
     click.echo(f"{'storefront id':<14} {'kind':<8} procurement user")
     for user_id, record in entries:
-        kind = str(record.get("kind", ""))
-        who = str(record.get("user_key", ""))
-        if kind == "linked":
-            who += f" (linked to {record.get('username')})"
-        click.echo(f"{user_id:<14} {kind:<8} {who}")
+        who = record.user_key
+        if record.kind == "linked":
+            who += f" (linked to {record.username})"
+        click.echo(f"{user_id:<14} {record.kind:<8} {who}")
 
 
 @users.command("link")
@@ -120,15 +119,15 @@ def users_import(buyer_id: str, csv_file: Path, as_json: bool) -> None:
     _needs_printnow()
     data = csv_file.read_bytes()
     rows = _read_rows(data)
-    done_key = c.store.key("import", buyer.id, hashlib.sha256(data).hexdigest()[:32])
-    done = {str(x) for x in c.store.redis.smembers(done_key)}
+    batch = hashlib.sha256(data).hexdigest()[:32]
+    done = c.accounts.directory.imported(buyer.id, batch)
     failures: list[str] = []
     created = existing = 0
     label = f"Importing {len(rows)} users"
     progress = sys.stderr if as_json else None  # the JSON alone on standard output
     with click.progressbar(rows, label=label, show_pos=True, file=progress) as bar:
         for number, row in bar:
-            email = row.get("email", "").strip().lower()
+            email = user_key(row.get("email", ""))
             if email in done:
                 continue
             if "@" not in email:
@@ -158,10 +157,7 @@ def users_import(buyer_id: str, csv_file: Path, as_json: bool) -> None:
                 continue
             created += was_created
             existing += not was_created
-            pipe = c.store.redis.pipeline()
-            pipe.sadd(done_key, email)
-            pipe.expire(done_key, IMPORT_MEMORY_DAYS * 86400)
-            pipe.execute()
+            c.accounts.directory.mark_imported(buyer.id, batch, email, IMPORT_MEMORY_DAYS * 86400)
     skipped = len(done)
     if as_json:
         counts = {"created": created, "existed": existing, "done_before": skipped}

@@ -7,7 +7,8 @@ stored only as salted hashes (several at once during a rotation, each with an op
 cXML secret, which must not travel through every SAP user's browser), a storefront, a user
 policy, a price list, its cart field, the hosts its carts may be returned to and the
 operations it may use. A registry that does not validate is refused as a whole, with every
-problem listed.
+problem listed. Checking a presented secret or return URL against a buyer is
+:mod:`punchout.domain.buyer_checks`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from punchout.domain.keys import DUMMY_HASH, verify_secret
 from punchout.domain.profiles import (
     DEFAULT_PROFILE,
     PROFILE_NAMES,
@@ -28,7 +28,6 @@ from punchout.domain.profiles import (
     get_profile,
     read_dialect,
 )
-from punchout.protocol.return_url import ReturnUrlRefused, check_return_url
 
 PROTOCOLS = ("cxml", "oci")
 USER_POLICIES = ("per_user", "shared", "guest")
@@ -46,11 +45,6 @@ DEFAULT_IDENTITY_CHAIN = (
     "contact:email",
     "contact:name",
 )
-#: What Coupa sends when no shared secret is configured (QUIRKS B17): never a valid secret.
-PLACEHOLDER_SECRETS = frozenset({"", "none", "null"})
-#: Which stored secrets a credential is checked against: the cXML SharedSecret or the OCI
-#: catalog password. Each is accepted only where it belongs.
-SECRET_KINDS = ("cxml", "oci")
 
 
 class RegistryError(ValueError):
@@ -189,43 +183,6 @@ class BuyerRegistry:
             ),
             None,
         )
-
-
-def authenticate(
-    buyer: Buyer | None, secret: str, now: datetime | None = None, *, kind: str = "cxml"
-) -> bool:
-    """Whether ``secret`` is one of the buyer's current secrets of ``kind`` (hashed, constant
-    time): the cXML SharedSecret (``cxml``) or the OCI catalog password (``oci``).
-
-    A missing buyer, a disabled one, a placeholder secret (Coupa's ``none``), a buyer without
-    a current secret and a wrong secret all answer False alike, and each costs the same: at
-    least one scrypt check runs in every case (against a dummy hash of the same parameters
-    when there is nothing real to check), so timing does not tell which identities exist.
-    """
-    if kind not in SECRET_KINDS:
-        raise ValueError(f"unknown secret kind {kind!r}")
-    now = now or datetime.now(UTC)
-    stored = (buyer.secrets if kind == "cxml" else buyer.oci_secrets) if buyer else ()
-    presented = secret.strip()
-    usable = buyer is not None and buyer.enabled and presented.lower() not in PLACEHOLDER_SECRETS
-    candidates = [s.hash for s in stored if s.valid_at(now)] if usable else []
-    if not candidates:
-        verify_secret(presented, DUMMY_HASH)
-        return False
-    return any([verify_secret(presented, hashed) for hashed in candidates])
-
-
-def return_host_allowed(buyer: Buyer, url: str) -> bool:
-    """Whether carts may go to ``url`` as a browser reads it (see return_url)."""
-    return approved_return_url(buyer, url) is not None
-
-
-def approved_return_url(buyer: Buyer, url: str) -> str | None:
-    """The normalised URL carts may be posted to, or None when ``url`` is not allowed."""
-    try:
-        return check_return_url(url, buyer.return_hosts, allow_http=buyer.allow_http_return)
-    except ReturnUrlRefused:
-        return None
 
 
 # ------------------------------------------------------------------------ validation

@@ -13,7 +13,7 @@ previous key can then be retired (the procedure is in the README, "Rotating the 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from punchout.domain.buyers import Buyer
 from punchout.domain.keys import (
@@ -24,8 +24,8 @@ from punchout.domain.keys import (
     derive_username,
     key_id,
 )
+from punchout.domain.user_directory import UserDirectory
 from punchout.printnow import AuthenticationFailed, PrintNowClient, PrintNowError
-from punchout.runtime.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class MigrationReport:
 
 def migrate(
     client: PrintNowClient,
-    store: Store,
+    directory: UserDirectory,
     keys: KeyRing,
     encryptor: Encryptor,
     buyers: list[Buyer],
@@ -79,20 +79,16 @@ def migrate(
     report = MigrationReport()
     current = key_id(keys.current)
     for buyer in buyers:
-        for key in store.keys("user", buyer.id):
-            record = store.get(key)
-            if not isinstance(record, dict):
-                continue
-            user_id = key.rsplit(":", 1)[1]
+        for user_id, record in directory.all(buyer.id):
             try:
-                if record.get("kind") == "derived":
-                    if record.get("key_id") != current:
-                        client.logout(derived_login(client, keys, buyer, str(record["user_key"])))
-                        store.put_permanent(key, {**record, "key_id": current})
+                if not record.has_credentials:
+                    if record.key_id != current:
+                        client.logout(derived_login(client, keys, buyer, record.user_key))
+                        directory.replace(buyer.id, user_id, replace(record, key_id=current))
                     report.derived += 1
-                elif "password" in record:
-                    sealed = encryptor.reencrypt(str(record["password"]))
-                    store.put_permanent(key, {**record, "password": sealed})
+                else:
+                    sealed = encryptor.reencrypt(record.sealed_password)
+                    directory.replace(buyer.id, user_id, replace(record, sealed_password=sealed))
                     report.reencrypted += 1
             except (PrintNowError, DecryptionError) as exc:
                 report.failed.append(f"buyer {buyer.id}, PrintNow user {user_id}: {exc}")

@@ -7,7 +7,7 @@ characters Ariba refuses): ``<user id>-<project id>-<16 hex signature>``.
 
 The signature covers the buyer, not the procurement user: a purchase order legitimately
 carries lines of several users of one buyer. Who may reopen a line (edit, inspect, OCI
-DETAIL) is decided by the user directory (:meth:`punchout.domain.identity.Accounts.owns`).
+DETAIL) is decided by the user directory (:meth:`punchout.domain.accounts.Accounts.owns`).
 
 Keys come as a ring (the current key first, then the previous ones of a master-key
 rotation): a reference is signed with the current key and verifies with any key of the ring,

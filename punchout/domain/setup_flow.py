@@ -19,7 +19,8 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from punchout.domain.buyers import Buyer, approved_return_url
+from punchout.domain.buyer_checks import approved_return_url
+from punchout.domain.buyers import Buyer
 from punchout.domain.identity import IdentityError, PipoLogin, ProcurementUser
 from punchout.domain.references import BadReference, read_reference
 from punchout.domain.sessions import PunchoutSession, RestoredItem, new_session_id

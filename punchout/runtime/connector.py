@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from punchout.domain.accounts import Accounts
 from punchout.domain.buyers import Buyer, BuyerRegistry
-from punchout.domain.identity import Accounts
 from punchout.domain.keys import Encryptor, KeyRing
 from punchout.domain.pricebook import PriceBook
 from punchout.domain.sessions import SessionStore

@@ -91,6 +91,22 @@ class Store:
         """Every value of the list at ``key``, oldest first."""
         return [_load(raw) for raw in self.redis.lrange(key, 0, -1)]
 
+    def add_member(self, key: str, member: str, ttl: int) -> None:
+        """Add ``member`` to the set at ``key`` and slide its expiry, in one round trip."""
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.sadd(key, member)
+        pipe.expire(key, _check_ttl(ttl))
+        pipe.execute()
+
+    def members(self, key: str) -> set[str]:
+        """Every member of the set at ``key`` (empty when it is absent or expired)."""
+        return {str(member) for member in self.redis.smembers(key)}
+
+    def replace(self, key: str, value: Any) -> bool:
+        """Rewrite the value at ``key`` keeping its expiry (or its lack of one); False, and
+        nothing written, when the key is gone."""
+        return bool(self.redis.set(key, _dump(value), xx=True, keepttl=True))
+
     def keys(self, kind: str, *parts: str | int) -> list[str]:
         """Keys under ``kind`` (and leading ``parts``), found with SCAN, sorted."""
         pattern = self.key(kind, *parts) + ":*"

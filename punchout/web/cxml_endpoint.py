@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 from flask import Blueprint, Response, current_app, request
 
-from punchout.domain.buyers import Buyer, authenticate
+from punchout.domain.buyer_checks import authenticate
+from punchout.domain.buyers import Buyer
 from punchout.domain.identity import ANONYMOUS_USER, ProcurementUser, identify_user
 from punchout.domain.orders import OrderDesk
 from punchout.domain.sessions import Resend, new_session_id

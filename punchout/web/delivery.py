@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from flask import render_template
 from werkzeug.wrappers import Response
 
-from punchout.domain.buyers import Buyer, approved_return_url
+from punchout.domain.buyer_checks import approved_return_url
+from punchout.domain.buyers import Buyer
 from punchout.domain.cart import Cart, CartLine, cart_fields, order_message
 from punchout.domain.sessions import PunchoutSession
 from punchout.protocol import oci

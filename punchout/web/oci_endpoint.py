@@ -19,9 +19,10 @@ from decimal import Decimal
 from flask import Blueprint, redirect, render_template, request
 from werkzeug.wrappers import Response
 
-from punchout.domain.buyers import Buyer, approved_return_url, authenticate
+from punchout.domain.buyer_checks import approved_return_url, authenticate
+from punchout.domain.buyers import Buyer
 from punchout.domain.cart import offer_key
-from punchout.domain.identity import ANONYMOUS_USER, IdentityError, ProcurementUser
+from punchout.domain.identity import ANONYMOUS_USER, IdentityError, ProcurementUser, user_key
 from punchout.domain.pricebook import PriceItem, Unpriced
 from punchout.domain.references import BadReference, read_reference
 from punchout.domain.setup_flow import SetupIntent, SetupRefused, start_punchout
@@ -128,9 +129,8 @@ def _user(buyer: Buyer, callup: oci.Callup) -> ProcurementUser | None:
     for name in buyer.oci.user_fields:
         value = callup.value(name).strip()
         if value:
-            key = value.lower() if "@" in value else value
-            email = value.lower() if "@" in value else ""
-            return ProcurementUser(key=key, email=email)
+            key = user_key(value)
+            return ProcurementUser(key=key, email=key if "@" in key else "")
     if buyer.user_policy != "per_user" or buyer.dialect.no_user == "shared":
         return ProcurementUser(key=ANONYMOUS_USER)
     return None

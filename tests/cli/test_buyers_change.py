@@ -12,7 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from punchout.domain.buyers import BuyerRegistry, authenticate
+from punchout.domain.buyer_checks import authenticate
+from punchout.domain.buyers import BuyerRegistry
 from punchout.domain.registry_keys import KEYS
 from tests.buyer_side import BuyerIdentity, setup_request, status_of
 from tests.cli.helpers import run, secret_in

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from punchout.domain.buyers import BuyerRegistry, RegistryError, authenticate, return_host_allowed
+from punchout.domain.buyer_checks import authenticate, return_host_allowed
+from punchout.domain.buyers import BuyerRegistry, RegistryError
 from punchout.domain.keys import hash_secret
 
 SECRET = "correct-horse-battery-staple"
@@ -172,6 +173,8 @@ def test_the_oci_password_is_a_credential_of_its_own() -> None:
     assert not authenticate(buyer, SECRET, NOW, kind="oci")
     assert not authenticate(buyer, "oci-pass-1", NOW)
     assert not authenticate(registry().get("acme"), SECRET, NOW, kind="oci")  # none set
+    with pytest.raises(ValueError, match="unknown secret kind 'ldap'"):
+        authenticate(buyer, "oci-pass-1", NOW, kind="ldap")
 
 
 @pytest.mark.parametrize(

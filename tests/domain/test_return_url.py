@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from punchout.domain.buyers import BuyerRegistry, approved_return_url, return_host_allowed
+from punchout.domain.buyer_checks import approved_return_url, return_host_allowed
+from punchout.domain.buyers import BuyerRegistry
 from punchout.protocol.return_url import ReturnUrlRefused, browser_url, check_return_url
 
 HOSTS = ("acme.coupahost.com", "*.ariba.com", "127.0.0.1", "bücher.example")

@@ -88,7 +88,7 @@ def test_a_guest_is_transferred_into_the_account_that_exists_already(world: Worl
     project = world.design(temp.user_id)
     # the account this guest's order goes to exists already (a crash after converting, or
     # another punch-out): settling must transfer into it, not fail
-    username, password = world.c.accounts._derived(buyer, f"guest-order:{temp.user_id}")
+    username, password = world.c.accounts.logins.derived(buyer, f"guest-order:{temp.user_id}")
     existing = world.c.client.create_customer(
         buyer.storefront_id, username=username, password=password, email="g@buyer.example",
         first_name="Procurement", last_name="Guest",

@@ -58,7 +58,7 @@ def test_a_temporary_user_printnow_no_longer_knows_is_replaced_and_forgotten(
     world.sandbox.fault("pipo_user_login", mode="error", status=401, times=2)
     second = accounts.start(buyer, JANE)
     assert second.is_temp and second.user_id != first.user_id
-    assert world.c.accounts.directory_entry("acme", first.user_id) is None
+    assert world.c.accounts.directory.get("acme", first.user_id) is None
 
 
 def test_guests_get_a_temporary_user_per_punch_out_whose_records_expire(world: World) -> None:

@@ -9,8 +9,9 @@ from collections.abc import Iterator
 import pytest
 
 from punchout.devtools.sandbox import SandboxConfig, create_sandbox_app
+from punchout.domain.accounts import Accounts
 from punchout.domain.buyers import Buyer
-from punchout.domain.identity import Accounts, IdentityError, PipoLogin, ProcurementUser
+from punchout.domain.identity import IdentityError, PipoLogin, ProcurementUser
 from punchout.domain.keys import Encryptor, KeyRing, derive_user_password, derive_username
 from punchout.printnow import PrintNowClient
 from punchout.runtime.store import Store
