@@ -46,7 +46,8 @@ DEFAULT_IDENTITY_CHAIN = (
     "contact:email",
     "contact:name",
 )
-#: What Coupa sends when no shared secret is configured (QUIRKS B17): never a valid secret.
+#: What Coupa sends when no shared secret is configured (Coupa's "Configure
+#: Punchouts" documentation): never a valid secret.
 PLACEHOLDER_SECRETS = frozenset({"", "none", "null"})
 #: Which stored secrets a credential is checked against: the cXML SharedSecret or the OCI
 #: catalog password. Each is accepted only where it belongs.

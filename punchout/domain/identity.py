@@ -1,7 +1,9 @@
 """Procurement users and the PrintNow (PIPO) accounts they design and order under.
 
 Who the user is comes from the buyer's setup request, through the buyer's fallback chain of
-extrinsics and Contact fields (QUIRKS B11): :func:`identify_user`.
+extrinsics and Contact fields, since no one extrinsic names the user in every system (the
+cXML User's Guide's PunchOutSetupRequest examples send ``User``, Coupa's published sample
+``UserEmail`` and ``UniqueName``): :func:`identify_user`.
 
 Which PIPO account they use depends on the buyer's user policy (:class:`Accounts`):
 
