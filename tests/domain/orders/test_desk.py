@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from punchout.domain.identity import ProcurementUser
-from tests.orders.conftest import World
+from tests.domain.orders.conftest import World
 
 pytestmark = pytest.mark.sandbox
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.orders.conftest import World
+from tests.domain.orders.conftest import World
 
 pytestmark = pytest.mark.sandbox
 
