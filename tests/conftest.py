@@ -79,7 +79,7 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "instance_path": str(tmp_path / "instance"),
         "printnow_url": "http://printnow.invalid",
         # A REDIS_URL test server (CI's) may keep nothing on disk; the tests accept that. The
-        # embedded one has RDB snapshots, and tests/orders/test_durability.py starts its own.
+        # embedded one has RDB snapshots, and tests/domain/orders/test_durability.py starts its own.
         "redis_volatile_accepted": bool(os.environ.get("REDIS_URL")),
     }
     values.update(overrides)

@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
+from punchout import resources
+
 TEST_REDIS_DB = 15
 # The external cXML sample corpus, beside the repository when present. Tests over it add to the
 # suite; a clone of the repository alone skips them with CORPUS_ABSENT as the reason.
@@ -21,9 +23,7 @@ CORPUS_ABSENT = f"the external cXML sample corpus is not at {SHARED_CXML} (optio
 # The project's own documents, which the suite always covers (tests/fixtures/cxml/).
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cxml"
 # The official cXML 1.2.071 DTD, vendored unmodified with its licence.
-CXML_DTD = (
-    Path(__file__).resolve().parents[1] / "punchout" / "xml_schemas" / "cxml-1.2.071" / "cXML.dtd"
-)
+CXML_DTD = resources.CXML_DTD
 
 
 def corpus_samples(kind: str) -> list[Any]:

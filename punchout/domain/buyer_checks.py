@@ -11,7 +11,8 @@ from punchout.domain.buyers import Buyer
 from punchout.domain.keys import DUMMY_HASH, verify_secret
 from punchout.protocol.return_url import ReturnUrlRefused, check_return_url
 
-#: What Coupa sends when no shared secret is configured (QUIRKS B17): never a valid secret.
+#: What Coupa sends when no shared secret is configured (Coupa's "Configure
+#: Punchouts" documentation): never a valid secret.
 PLACEHOLDER_SECRETS = frozenset({"", "none", "null"})
 #: Which stored secrets a credential is checked against: the cXML SharedSecret or the OCI
 #: catalog password. Each is accepted only where it belongs.

@@ -20,12 +20,11 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
+from punchout import resources
 from punchout.protocol.oci import PLAIN, cut
 
-PROFILE_DIR = Path(__file__).resolve().parents[1] / "config" / "profiles"
 PROFILE_NAMES = ("ariba", "coupa", "jaggaer", "oracle", "sap-srm", "sap-s4", "generic")
 DEFAULT_PROFILE = "generic"
 
@@ -177,7 +176,7 @@ def apply_profile(profile: Profile, raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _load(name: str) -> Profile:
-    path = PROFILE_DIR / f"{name}.toml"
+    path = resources.PROFILES / f"{name}.toml"
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         admin = tuple(AdminField(str(f["label"]), str(f["value"])) for f in data.get("admin", []))

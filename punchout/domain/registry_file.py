@@ -23,7 +23,7 @@ from punchout.domain.registry_keys import BadSetting, return_host
 
 HEADER = """\
 # Buyer registry of the punch-out connector, written by `punchout buyers`.
-# See config/buyers.example.toml in the package for every key, commented.
+# See config/buyers.example.toml (shipped with the connector) for every key, commented.
 """
 
 

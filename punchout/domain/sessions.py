@@ -1,12 +1,14 @@
 """Punch-out sessions, one-time StartPage tokens and re-sent setups, all in Redis.
 
 A punch-out session is keyed on a random id of the connector's own, never on the buyer's
-BuyerCookie, which is not unique for some buyers (QUIRKS B13) and must only be echoed. Its TTL
+BuyerCookie, which is opaque and must only be echoed (the DTD's comment on BuyerCookie; the
+cXML User's Guide, PunchOutSetupRequest, says not to track sessions by it) and is not unique
+for some buyers (the Kuali Financial System's punch-out sends the user's name). Its TTL
 slides with every use, as PrintNow's token does.
 
-A StartPage URL carries a one-time token (SPEC_NOTES §4: "effectively a one time key"). Only
-the token's SHA-256 is stored; redeeming it reads and deletes it in one atomic step (GETDEL),
-so a second use finds nothing, whoever tries.
+A StartPage URL carries a one-time token (the DTD's comment on StartPage: "effectively a one
+time key"). Only the token's SHA-256 is stored; redeeming it reads and deletes it in one
+atomic step (GETDEL), so a second use finds nothing, whoever tries.
 
 The PIPO token of a session is stored encrypted (:class:`punchout.domain.keys.Encryptor`); the rest
 of the session names no credential.

@@ -1,7 +1,9 @@
-"""SAP OCI 4.0/5.0: reading a catalog call-up and writing NEW_ITEM forms (SPEC_NOTES §9).
+"""SAP OCI 4.0/5.0: reading a catalog call-up and writing NEW_ITEM forms (SAP OCI 5.0
+specification: the outbound section for the call-up, the inbound section for NEW_ITEM).
 
-Pure functions: no Flask, Redis or HTTP. Parameter names are case-insensitive (QUIRKS E26);
-the HOOK_URL field may be renamed per buyer and arrive URL-encoded once more. A cart goes
+Pure functions: no Flask, Redis or HTTP. Parameter names are read in any case (senders
+differ: ``HOOK_URL``, ``hook_url``, ``Hook_Url``); the HOOK_URL field may be renamed per buyer
+(SAP's OCI customizing, e.g. ``MM_HOOK_URL``) and arrive URL-encoded once more. A cart goes
 back as ``NEW_ITEM-<FIELD>[n]`` fields (n from 1) within the spec's lengths, numbers with a
 ``.`` and no thousands separator, long texts as ``NEW_ITEM-LONGTEXT_n:132[]``.
 """
@@ -17,7 +19,7 @@ from ada_url import URL
 
 from punchout.protocol.numbers import BadNumber, parse_int
 
-#: Field lengths of OCI 4.0/5.0 (SPEC_NOTES §9).
+#: Field lengths of OCI 4.0/5.0 (SAP OCI 5.0 specification, inbound section: NEW_ITEM fields).
 LENGTHS = {
     "DESCRIPTION": 40,
     "QUANTITY": 15,

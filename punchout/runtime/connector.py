@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
+from punchout import resources
 from punchout.domain.accounts import Accounts
 from punchout.domain.buyers import Buyer, BuyerRegistry
 from punchout.domain.keys import Encryptor, KeyRing
@@ -139,4 +139,4 @@ def pricebook_path(settings: Settings) -> Path:
     """The configured price book, or the shipped example."""
     if settings.pricebook_file:
         return Path(settings.pricebook_file)
-    return Path(str(resources.files("punchout").joinpath("config/pricebook.example.toml")))
+    return resources.EXAMPLE_PRICEBOOK

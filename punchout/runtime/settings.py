@@ -14,10 +14,11 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from punchout import resources
 
 ENV_PREFIX = "PUNCHOUT_"
 
@@ -111,9 +112,8 @@ class Settings:
 
 
 def load_defaults() -> dict[str, Any]:
-    """The shipped defaults, as read from ``punchout/config/defaults.toml``."""
-    text = resources.files("punchout").joinpath("config/defaults.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    """The shipped defaults, as read from ``config/defaults.toml``."""
+    return tomllib.loads(resources.DEFAULTS.read_text("utf-8"))
 
 
 def _convert(name: str, raw: str, like: Any, problems: list[str]) -> Any:

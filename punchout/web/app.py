@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
+from punchout import resources
 from punchout.domain.buyers import Buyer, RegistryError
 from punchout.domain.orders import OrderDesk
 from punchout.printnow import PrintNowClient
@@ -56,8 +57,12 @@ def create_app(
     """
     settings = settings or load_settings()
     log_redaction.install()
-    # "punchout": templates and static files are found beside the package root.
-    app = Flask("punchout", instance_path=str(settings.instance_path))
+    app = Flask(
+        "punchout",
+        instance_path=str(settings.instance_path),
+        template_folder=resources.TEMPLATES,
+        static_folder=resources.STATIC,
+    )
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_body_bytes)
     if settings.proxy_hops:  # the client's address and the scheme, as the proxies saw them
         app.wsgi_app = trust_proxies(app.wsgi_app, settings.proxy_hops)  # type: ignore[method-assign]

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from punchout.protocol.return_url import ReturnUrlRefused, browser_url
-from tests.domain.test_return_url import CASES
+from tests.protocol.test_return_url import CASES
 
 pytestmark = pytest.mark.browser
 

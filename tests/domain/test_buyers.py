@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from punchout import resources
 from punchout.domain.buyer_checks import authenticate, return_host_allowed
 from punchout.domain.buyers import BuyerRegistry, RegistryError
 from punchout.domain.keys import hash_secret
@@ -32,8 +32,7 @@ def registry(**overrides: Any) -> BuyerRegistry:
 
 
 def test_example_registry_is_valid() -> None:
-    path = Path(__file__).parents[2] / "punchout/config/buyers.example.toml"
-    assert BuyerRegistry.load(path).get("acme") is not None
+    assert BuyerRegistry.load(resources.EXAMPLE_BUYERS).get("acme") is not None
 
 
 def test_credentials_match_any_of_several_with_domain_in_any_case() -> None:

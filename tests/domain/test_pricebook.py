@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from importlib.resources import files
-from pathlib import Path
 
 import pytest
 
+from punchout import resources
 from punchout.domain.pricebook import (
     MAX_QUANTITY,
     CartRejected,
@@ -19,7 +18,7 @@ from punchout.domain.pricebook import (
 
 @pytest.fixture
 def book() -> PriceBook:
-    return PriceBook.load(Path(str(files("punchout") / "config" / "pricebook.example.toml")))
+    return PriceBook.load(resources.EXAMPLE_PRICEBOOK)
 
 
 def test_quantity_breaks(book: PriceBook) -> None:

@@ -10,7 +10,7 @@ import pytest
 from punchout.protocol.cxml.parse import parse_xml
 from punchout.protocol.cxml.read import read_request
 from tests.buyer_side import Browser, BuyerIdentity, setup_request, start_url_of, status_of
-from tests.cxml.test_parse import ATTACKS
+from tests.protocol.cxml.test_parse import ATTACKS
 from tests.support import corpus_valid_samples, fixture_documents
 from tests.web.conftest import LiveConnector
 

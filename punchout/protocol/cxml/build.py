@@ -25,7 +25,8 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 USER_AGENT = "PrintNow punch-out connector"
 _HOST = socket.gethostname() or "localhost"
 
-#: The canonical Status text of each code (SPEC_NOTES §3).
+#: The canonical Status text of each code (cXML User's Guide, "cXML Basics", Status codes;
+#: the DTD's Status element requires both code and text).
 STATUS_TEXT = {
     200: "OK",
     201: "Accepted",
@@ -47,7 +48,8 @@ STATUS_TEXT = {
 
 
 def payload_id() -> str:
-    """``epoch-ms.pid.random@host``, unique in space and time (UG p.56)."""
+    """``epoch-ms.pid.random@host``, unique in space and time (cXML User's Guide,
+    "cXML Basics", the cXML envelope's payloadID attribute)."""
     return f"{int(time.time() * 1000)}.{os.getpid()}.{secrets.randbelow(10**9)}@{_HOST}"
 
 

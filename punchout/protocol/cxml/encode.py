@@ -1,4 +1,5 @@
-"""The two ways a PunchOutOrderMessage travels in the browser's form post (UG p.68-69).
+"""The two ways a PunchOutOrderMessage travels in the browser's form post (cXML User's
+Guide, "cXML Basics", One-Way (Asynchronous) Model: the form post).
 
 ``cXML-base64`` carries the UTF-8 bytes as base64 (the default: any character survives).
 ``cXML-urlencoded`` carries the document as text, which must be pure US-ASCII: every other

@@ -2,7 +2,8 @@
 
 Real buyers send children out of DTD order, whitespace around values, lower-case roots,
 credential domains in any case and timestamps with ``Z``, ``-0500`` or no offset at all
-(QUIRKS.md A): elements are looked up by name, values stripped, timestamps read by a tolerant
+(as the buyers' own published samples do, e.g. Coupa's "Sample cXML Purchase Order with
+Annotations"): elements are looked up by name, values stripped, timestamps read by a tolerant
 parser. What is really missing gets :class:`InvalidRequest` naming the element.
 """
 

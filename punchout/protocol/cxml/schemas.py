@@ -1,4 +1,4 @@
-"""The project's own schemas for what it emits (``punchout/xml_schemas/*.rng``).
+"""The project's own schemas for what it emits (``xml_schemas/*.rng``).
 
 They ship inside the package. :func:`validate_emitted` checks a document the connector is
 about to send; tests run it on every emitted document, beside the official DTD.
@@ -7,10 +7,10 @@ about to send; tests run it on every emitted document, beside the official DTD.
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import files
 
 from lxml import etree
 
+from punchout import resources
 from punchout.protocol.cxml.parse import parse_xml
 
 
@@ -21,14 +21,10 @@ class InvalidEmitted(ValueError):
 @cache
 def load_schemas() -> dict[str, etree.RelaxNG]:
     """Every schema in ``xml_schemas/``, by file stem."""
-    folder = files("punchout") / "xml_schemas"
     schemas = {}
-    for entry in folder.iterdir():
-        if entry.name.endswith(".rng"):
-            parser = etree.XMLParser(resolve_entities=False, no_network=True)
-            schemas[entry.name[: -len(".rng")]] = etree.RelaxNG(
-                etree.fromstring(entry.read_bytes(), parser)
-            )
+    for entry in sorted(resources.XML_SCHEMAS.glob("*.rng")):
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
+        schemas[entry.stem] = etree.RelaxNG(etree.fromstring(entry.read_bytes(), parser))
     return schemas
 
 

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from punchout.devtools.sandbox import create_sandbox_app
 from tests.conftest import make_settings
-from tests.sandbox.helpers import Api, FakeClock, make_config
+from tests.devtools.sandbox.helpers import Api, FakeClock, make_config
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from punchout.domain.identity import ProcurementUser
-from tests.orders.conftest import World
+from tests.domain.orders.conftest import World
 
 pytestmark = pytest.mark.sandbox
 JANE = ProcurementUser("jane@buyer.example", "jane@buyer.example", "Jane", "Doe")

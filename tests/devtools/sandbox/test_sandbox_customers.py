@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from punchout.devtools.sandbox import create_sandbox_app
-from tests.sandbox.helpers import Api, make_config
+from tests.devtools.sandbox.helpers import Api, make_config
 
 # The keys of the seed's Get Customer example, in its order.
 CUSTOMER_KEYS = [

@@ -8,7 +8,7 @@ import pytest
 from werkzeug.test import TestResponse
 
 from punchout.devtools.sandbox import create_sandbox_app
-from tests.sandbox.helpers import IDLE, Api, FakeClock, make_config
+from tests.devtools.sandbox.helpers import IDLE, Api, FakeClock, make_config
 
 RETURN_URL = "https://buyer.example/punchout/return?session=abc&lang=en"
 EXPIRED_TEXT = "Your session has expired; start again from your procurement system."

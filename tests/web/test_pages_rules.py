@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from flask import Flask, g
 
+from punchout import resources
 from punchout.domain.pricebook import PriceBook
 from punchout.domain.sessions import PunchoutSession, RestoredItem
 from punchout.printnow import Project
@@ -20,7 +21,7 @@ from punchout.web.context import request_id
 from tests.conftest import make_settings
 from tests.support import TEST_SECRETS
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "punchout" / "config" / "pricebook.example.toml"
+EXAMPLE = resources.EXAMPLE_PRICEBOOK
 
 
 def test_session_lifetime_defaults_to_hours(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.cli.runner import PunchoutRunner
-from tests.orders.conftest import World
+from tests.domain.orders.conftest import World
 
 pytestmark = pytest.mark.sandbox
 

@@ -24,7 +24,7 @@ from tests.buyer_side import (
     start_url_of,
     status_of,
 )
-from tests.production.helpers import Served, free_port, production_env, serve
+from tests.runtime.production.helpers import Served, free_port, production_env, serve
 from tests.support import LiveSandbox, buyers_toml
 
 pytestmark = [pytest.mark.production, pytest.mark.sandbox]

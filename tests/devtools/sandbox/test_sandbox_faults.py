@@ -8,7 +8,7 @@ import pytest
 import requests
 from flask import Flask
 
-from tests.sandbox.helpers import AUTH, Api
+from tests.devtools.sandbox.helpers import AUTH, Api
 from tests.support import serve
 
 

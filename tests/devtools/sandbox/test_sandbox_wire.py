@@ -7,7 +7,7 @@ from flask import Flask
 
 from punchout.devtools.sandbox import SandboxConfig
 from punchout.devtools.sandbox.wire import STATE_KEY
-from tests.sandbox.helpers import AUTH, Api
+from tests.devtools.sandbox.helpers import AUTH, Api
 
 
 @pytest.mark.parametrize(

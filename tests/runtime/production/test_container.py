@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.production.helpers import free_port
+from tests.runtime.production.helpers import free_port
 from tests.support import TEST_SECRETS, LiveSandbox
 
 pytestmark = [pytest.mark.production, pytest.mark.sandbox]
-CHECKOUT = Path(__file__).resolve().parents[2]
+CHECKOUT = Path(__file__).resolve().parents[3]
 IMAGE = "printnow-punchout:test"
 
 

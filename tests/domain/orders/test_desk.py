@@ -12,7 +12,7 @@ import pytest
 
 from punchout.domain.identity import ProcurementUser
 from tests.cli.runner import PunchoutRunner
-from tests.orders.conftest import World
+from tests.domain.orders.conftest import World
 
 pytestmark = pytest.mark.sandbox
 

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from punchout.devtools.sandbox import create_sandbox_app
-from tests.sandbox.helpers import MERGE, Api, FakeClock, make_config
+from tests.devtools.sandbox.helpers import MERGE, Api, FakeClock, make_config
 
 # The keys of the seed's Get Order example, plus the documented po_number and two extras.
 ORDER_KEYS = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from punchout.devtools.sandbox import create_sandbox_app
-from tests.sandbox.helpers import IDLE, Api, FakeClock, make_config
+from tests.devtools.sandbox.helpers import IDLE, Api, FakeClock, make_config
 
 EXPIRED = {"message": "token is invalid or expired"}
 

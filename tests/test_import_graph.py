@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[2] / "punchout"
+PACKAGE = Path(__file__).resolve().parents[1] / "punchout"
 
 
 def _module_name(path: Path) -> str:

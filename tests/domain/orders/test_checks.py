@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from importlib import resources
-from pathlib import Path
 
 import pytest
 
+from punchout import resources
 from punchout.domain.buyers import Buyer
 from punchout.domain.orders.checks import (
     MAX_COMMENT_CHARS,
@@ -28,9 +27,7 @@ from punchout.printnow import Project
 from punchout.protocol.cxml.model import OrderLine, OrderRequest
 
 KEY = b"k" * 32
-BOOK = PriceBook.load(
-    Path(str(resources.files("punchout").joinpath("config/pricebook.example.toml")))
-)
+BOOK = PriceBook.load(resources.EXAMPLE_PRICEBOOK)
 PART = "BC-STD-85x55"  # 45.00 USD a box from 1, 42.50 from 10
 
 

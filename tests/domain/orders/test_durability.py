@@ -22,7 +22,7 @@ from punchout.domain.orders.desk import DURABILITY_RECHECK_SECONDS
 from punchout.protocol.cxml.model import OrderRequest
 from punchout.runtime.store import connect_redis, durability
 from tests.buyer_side import BuyerIdentity, header, status_of
-from tests.orders.conftest import World
+from tests.domain.orders.conftest import World
 
 pytestmark = pytest.mark.sandbox
 

@@ -7,7 +7,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from punchout.devtools.sandbox import create_sandbox_app
-from tests.sandbox.helpers import Api, FakeClock, make_config
+from tests.devtools.sandbox.helpers import Api, FakeClock, make_config
 
 
 @pytest.fixture
