@@ -21,6 +21,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from punchout import cli, log_redaction
+from punchout.backchannel import webhook
 from punchout.buyers import Buyer, RegistryError
 from punchout.connector import Connector
 from punchout.observability import metrics, requests_log
@@ -83,7 +84,8 @@ def create_app(
     app.before_request(_watch_password_fields)
     app.after_request(_security_headers)
     cli.register(app)
-    for blueprint in (health.bp, metrics.bp, cxml_endpoint.bp, oci_endpoint.bp, pages.bp):
+    blueprints = (health.bp, metrics.bp, cxml_endpoint.bp, oci_endpoint.bp, pages.bp, webhook.bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(redis.exceptions.RedisError, _redis_unavailable)

@@ -48,12 +48,14 @@ GROUPS: dict[str, Callable[[], click.Command]] = {
     "orders": _attribute("punchout.cli_orders", "orders"),
     "keys": _attribute("punchout.cli_keys", "keys"),
     "printnow": _attribute("punchout.cli_printnow", "printnow"),
+    "documents": _attribute("punchout.backchannel.commands", "documents"),
 }
 
 #: Commands of the ``punchout`` command only (not the app's ``flask`` CLI): running the
 #: connector itself under gunicorn (:mod:`punchout.serve`).
 SERVER_COMMANDS: dict[str, Callable[[], click.Command]] = {
     "serve": _attribute("punchout.serve", "serve"),
+    "worker": _attribute("punchout.backchannel.commands", "worker"),
 }
 
 
