@@ -20,10 +20,13 @@ from flask import Flask, Response, request
 
 from punchout.backchannel.queue import Backchannel
 from punchout.cxml import build
-from tests.orders.conftest import World, make_world  # noqa: F401 (the fixture, shared)
+from tests.orders import conftest as orders_conftest
+from tests.orders.conftest import World
 from tests.support import TEST_SECRETS, serve
 
 DOCUMENT_SECRET = "network-SECRET-789"
+#: The order desk's world (a connector on the test Redis, the sandbox as PrintNow), shared.
+make_world = orders_conftest.make_world
 
 
 @dataclass
