@@ -40,6 +40,9 @@ class StateBase:
         self.clock = clock
         self.storefronts = {sid: Storefront(sid, name) for sid, name in config.storefronts}
         self._lock = threading.RLock()
+        #: Called with an order's ID after each change to it (the app sends order_updated
+        #: webhooks from it); called under the lock, so it must only hand the work on.
+        self.order_listener: Callable[[int], None] = lambda order_id: None
         self.reset()
 
     def reset(self) -> None:
@@ -172,3 +175,7 @@ class StateBase:
 
     def _customer_json(self, user: User) -> dict[str, Any]:
         return customer_json(user, self.storefronts[user.storefront_id])
+
+    def _changed(self, order_id: int) -> None:
+        """Tell the order listener that the order changed (status, shipping, tracking)."""
+        self.order_listener(order_id)

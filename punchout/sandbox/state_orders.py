@@ -56,10 +56,14 @@ class OrdersState(StateBase):
                 order.shipped_on = self.clock()
 
     @staticmethod
-    def _add_tracking(order: Order, tracking_number: str | None) -> None:
+    def _add_tracking(order: Order, items: list[OrderItem], tracking_number: str | None) -> None:
+        """Append the number to the order's (and these items') numbers, duplicates ignored."""
         number = (tracking_number or "").strip()
-        if number and number not in order.tracking_numbers:
-            order.tracking_numbers.append(number)
+        if not number:
+            return
+        for numbers in [order.tracking_numbers, *(i.tracking_numbers for i in items)]:
+            if number not in numbers:
+                numbers.append(number)
 
     # ---------------------------------------------------------------- projects
 
@@ -189,21 +193,66 @@ class OrdersState(StateBase):
             order = self._order(order_id)
             return files.assets_zip(self._items(order, item_id)[0])
 
+    def _status_named(self, name: str) -> str:
+        """The storefront's own spelling of status ``name`` (case-insensitive), or 400."""
+        wanted = name.strip().casefold()
+        status = next((s for s in self.config.order_statuses if s.casefold() == wanted), None)
+        if status is None:
+            known = ", ".join(self.config.order_statuses)
+            raise bad_request(
+                f"order_status {name!r} is not a status of this storefront (statuses: {known})."
+            )
+        return status
+
+    def _picked_items(self, order: Order, item_ids: list[int] | None) -> list[OrderItem]:
+        """The items named by ``item_ids`` (all when None), each checked (404 if absent)."""
+        if item_ids is None:
+            return order.items
+        if not item_ids:
+            raise bad_request("item_ids must name at least one item (leave it out for all).")
+        return [self._items(order, item_id)[0] for item_id in dict.fromkeys(item_ids)]
+
     def mark_shipped(self, order_id: int, item_id: int | None, tracking_number: str | None) -> None:
         """Set the "Order Shipped" status (400 if the storefront has none), add tracking."""
+        self.ship(order_id, None if item_id is None else [item_id], tracking_number, via="shipped")
+
+    def ship(
+        self,
+        order_id: int,
+        item_ids: list[int] | None,
+        tracking_number: str | None,
+        *,
+        shipping_provider: str | None = None,
+        shipping_service: str | None = None,
+        via: str,
+    ) -> None:
+        """Mark the items (all when None) "Order Shipped" with tracking, as PATCH shipped does;
+        ``shipping_provider`` / ``shipping_service`` replace the order's when given (the
+        sandbox's pages and controls set them; the Orders API documents no way to)."""
         with self._lock:
             order = self._order(order_id)
-            items = self._items(order, item_id)
+            items = self._picked_items(order, item_ids)
             status = next(
                 (s for s in self.config.order_statuses if s.casefold() == SHIPPED_STATUS), None
             )
             if status is None:
                 raise bad_request("Bad Request")
-            self._add_tracking(order, tracking_number)
-            self._set_status(order, items, status, whole_order=item_id is None)
+            self._add_tracking(order, items, tracking_number)
+            if shipping_provider and shipping_provider.strip():
+                order.shipping_provider = shipping_provider.strip()
+            if shipping_service and shipping_service.strip():
+                order.shipping_service = shipping_service.strip()
+            self._set_status(order, items, status, whole_order=item_ids is None)
             order.history.append(
-                {"on": iso(self.clock()), "item_id": item_id, "status": status, "via": "shipped"}
+                {
+                    "on": iso(self.clock()),
+                    "item_id": item_ids[0] if item_ids and len(item_ids) == 1 else None,
+                    "item_ids": [i.id for i in items],
+                    "status": status,
+                    "via": via,
+                }
             )
+            self._changed(order.id)
 
     def update_status(
         self,
@@ -216,26 +265,14 @@ class OrdersState(StateBase):
         user_initials: str | None = None,
         notify_customer: bool = False,
         notify_vendor: bool = False,
+        note: str = "Updated via API",
     ) -> None:
         """Set a storefront status, matched case-insensitively; record it in the history."""
         with self._lock:
             order = self._order(order_id)
             items = self._items(order, item_id)
-            status = next(
-                (
-                    s
-                    for s in self.config.order_statuses
-                    if s.casefold() == order_status.strip().casefold()
-                ),
-                None,
-            )
-            if status is None:
-                known = ", ".join(self.config.order_statuses)
-                raise bad_request(
-                    f"order_status {order_status!r} is not a status of this storefront "
-                    f"(statuses: {known})."
-                )
-            self._add_tracking(order, tracking_number)
+            status = self._status_named(order_status)
+            self._add_tracking(order, items, tracking_number)
             self._set_status(order, items, status, whole_order=item_id is None)
             order.history.append(
                 {
@@ -246,6 +283,12 @@ class OrdersState(StateBase):
                     "user_initials": user_initials,
                     "notify_customer": notify_customer,
                     "notify_vendor": notify_vendor,
-                    "note": "Updated via API",
+                    "note": note,
                 }
             )
+            self._changed(order.id)
+
+    def orders_view(self) -> list[dict[str, Any]]:
+        """Every order as the Orders API shows it, newest first, for the sandbox's pages."""
+        with self._lock:
+            return [self._order_json(o) for o in reversed(self._orders.values())]
