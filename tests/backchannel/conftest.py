@@ -19,14 +19,19 @@ import redis
 from flask import Flask, Response, request
 
 from punchout.backchannel.queue import Backchannel
+from punchout.connector import Connector
 from punchout.cxml import build
 from tests.orders import conftest as orders_conftest
 from tests.orders.conftest import World
 from tests.support import TEST_SECRETS, serve
+from tests.web import conftest as web_conftest
 
 DOCUMENT_SECRET = "network-SECRET-789"
 #: The order desk's world (a connector on the test Redis, the sandbox as PrintNow), shared.
 make_world = orders_conftest.make_world
+#: The connector served over HTTP (tests/web), shared.
+make_connector = web_conftest.make_connector
+world = orders_conftest.world
 
 
 @dataclass
@@ -108,15 +113,16 @@ class WorkerProcess:
 
 
 @pytest.fixture
-def start_worker(tmp_path: Path) -> Iterator[Callable[[World], WorkerProcess]]:
-    """Start `punchout worker` as its own process, on the world's settings and Redis."""
+def start_worker(tmp_path: Path) -> Iterator[Callable[[Connector], WorkerProcess]]:
+    """Start `punchout worker` as its own process, on a connector's settings and Redis."""
     started: list[WorkerProcess] = []
 
-    def start(world: World) -> WorkerProcess:
-        s = world.c.settings
+    def start(c: Connector) -> WorkerProcess:
+        s = c.settings
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("PUNCHOUT_")},
-            "REDIS_URL": redis_url_of(world.c.store.redis),
+            "REDIS_URL": redis_url_of(c.store.redis),
+            "PUNCHOUT_PUBLIC_URL": s.public_url,
             "PUNCHOUT_PRINTNOW_URL": s.printnow_url,
             "PUNCHOUT_PRINTNOW_API_TOKEN": s.printnow_api_token,
             "PUNCHOUT_PRINTNOW_API_KEY": s.printnow_api_key,

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from punchout.backchannel.records import DocumentRecord
+from punchout.connector import Connector
 from punchout.cxml.parse import parse_xml
 from tests.backchannel.conftest import (
     DOCUMENT_SECRET,
@@ -33,7 +34,7 @@ def only_document(world: World) -> DocumentRecord:
 def test_a_document_refused_twice_is_delivered_once_on_the_third_attempt(
     doc_world: Callable[..., World],
     receiver: Receiver,
-    start_worker: Callable[[World], WorkerProcess],
+    start_worker: Callable[[Connector], WorkerProcess],
 ) -> None:
     world = doc_world(kinds=["confirm"])
     place_order(world)
@@ -41,7 +42,7 @@ def test_a_document_refused_twice_is_delivered_once_on_the_third_attempt(
     assert backchannel(world).poller().poll_all() == 1
     record = only_document(world)
     assert record.state == "queued" and record.attempts == 0
-    worker = start_worker(world)
+    worker = start_worker(world.c)
     book = backchannel(world).book
     wait_until(lambda: book.get(record.id).state == "delivered", worker, "the delivery")  # type: ignore[union-attr]
     delivered = book.get(record.id)
@@ -65,14 +66,14 @@ def test_a_document_refused_twice_is_delivered_once_on_the_third_attempt(
 def test_a_document_failing_every_attempt_is_dead_lettered_and_redriven_by_the_cli(
     doc_world: Callable[..., World],
     receiver: Receiver,
-    start_worker: Callable[[World], WorkerProcess],
+    start_worker: Callable[[Connector], WorkerProcess],
 ) -> None:
     world = doc_world(kinds=["confirm"])
     place_order(world, "PO-DEAD")
     receiver.fail_next = 3
     backchannel(world).poller().poll_all()
     record = only_document(world)
-    worker = start_worker(world)
+    worker = start_worker(world.c)
     book = backchannel(world).book
     wait_until(lambda: book.get(record.id).state == "dead", worker, "the dead letter")  # type: ignore[union-attr]
     dead = book.get(record.id)
