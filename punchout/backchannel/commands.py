@@ -140,7 +140,6 @@ def documents_configure(
 ) -> None:
     """Set where and how BUYER takes the documents sent after an order."""
     from punchout import registry_file
-    from punchout.buyers import RegistryError
     from punchout.keys import Encryptor
 
     where = office()
@@ -169,7 +168,7 @@ def documents_configure(
         fail("Nothing to change: give --url, --kinds, --invoice-trigger, --credential or --secret.")
     try:
         registry_file.set_values(where.settings.buyers_path, buyer_id, changes)
-    except RegistryError as exc:
+    except registry_file.RegistryChangeError as exc:
         fail(str(exc))
     click.echo(f"Buyer {buyer_id}: document settings saved ({', '.join(sorted(changes))}).")
 
