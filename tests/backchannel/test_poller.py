@@ -119,6 +119,8 @@ def test_an_unlicensed_orders_api_is_reported_and_that_storefront_left_alone(
     listed = world.app.test_cli_runner().invoke(args=["documents", "list"])
     assert "Storefront 1: PrintNow refused the Orders API" in listed.output
     assert "Enterprise licence" in listed.output
+    ready = world.app.test_client().get("/readyz").get_json()["checks"]["orders_api"]
+    assert ready["ok"] is True and "refused the Orders API of storefront(s) 1" in ready["detail"]
 
 
 def test_a_buyer_without_documents_gets_none(world: World, receiver: Receiver) -> None:
