@@ -36,6 +36,12 @@ def test_configure_writes_the_table_with_the_secret_encrypted(world: World) -> N
     )
     assert docs.credentials == (("NetworkID", "AN-SUPPLIER"),)
     assert world.c.encryptor.decrypt(docs.secret) == "network-s3cret"
+    assert docs.since is not None  # turned on now: earlier POs get no documents
+    assert docs.covers("2999-01-01T00:00:00+00:00") and not docs.covers("2000-01-01T00:00:00")
+    again = runner.invoke(args=["documents", "configure", "acme", "--kinds", "confirm"])
+    assert again.exit_code == 0
+    later = BuyerRegistry.load(world.buyers_file).get("acme").documents  # type: ignore[union-attr]
+    assert later is not None and later.since == docs.since and later.kinds == ("confirm",)
 
 
 def test_configure_refuses_what_would_not_load_and_writes_nothing(world: World) -> None:
