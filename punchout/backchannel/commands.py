@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
 import click
@@ -140,11 +141,10 @@ def documents_configure(
 ) -> None:
     """Set where and how BUYER takes the documents sent after an order."""
     from punchout import registry_file
-    from punchout.buyers import RegistryError
     from punchout.keys import Encryptor
 
     where = office()
-    where.buyer(buyer_id)
+    buyer = where.buyer(buyer_id)
     changes: dict[str, Any] = {}
     if url is not None:
         changes["documents.url"] = url
@@ -167,9 +167,11 @@ def documents_configure(
         ).encrypt(secret.strip())
     if not changes:
         fail("Nothing to change: give --url, --kinds, --invoice-trigger, --credential or --secret.")
+    if buyer.documents is None:  # turned on now: the buyer's earlier POs get no documents
+        changes["documents.since"] = datetime.now(UTC).isoformat(timespec="seconds")
     try:
         registry_file.set_values(where.settings.buyers_path, buyer_id, changes)
-    except RegistryError as exc:
+    except registry_file.RegistryChangeError as exc:
         fail(str(exc))
     click.echo(f"Buyer {buyer_id}: document settings saved ({', '.join(sorted(changes))}).")
 

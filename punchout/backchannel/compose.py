@@ -39,7 +39,7 @@ class Composed:
 
 
 def decimal(value: Any) -> Decimal:
-    """A money amount PrintNow reported (a JSON number or string); 0 when absent or bad."""
+    """A number the ledger kept as text; 0 when absent or bad."""
     try:
         return Decimal(str(value)) if value is not None else Decimal(0)
     except InvalidOperation:
@@ -168,9 +168,9 @@ class Composer:
         record = self._record(buyer, po, "ship", shipment_id, f"ShipNoticeRequest {shipment_id}")
         shipment = fulfil.Shipment(
             shipment_id=shipment_id,
-            shipped_at=shipped_at(order.raw) or moment,
-            carrier=str(order.raw.get("shipping_provider") or ""),
-            service=str(order.raw.get("shipping_service") or ""),
+            shipped_at=shipped_at(order.shipped_on) or moment,
+            carrier=order.shipping_provider,
+            service=order.shipping_service,
             tracking_numbers=tracking,
         )
         xml = fulfil.ship_notice(
@@ -191,7 +191,7 @@ class Composer:
     def invoice(
         self, buyer: Buyer, po: OrderRecord, order: Order, lines: Sequence[Line], moment: datetime
     ) -> Composed:
-        number = str(order.raw.get("invoice_number") or order.id)
+        number = order.invoice_number or str(order.id)
         record = self._record(buyer, po, "invoice", order.id, f"InvoiceDetailRequest {number}")
         invoiced = [
             invoice.InvoiceLine(
@@ -205,7 +205,7 @@ class Composer:
             for line in lines
         ]
         subtotal = sum((i.subtotal for i in invoiced), Decimal(0))
-        printnow_subtotal = decimal(order.raw.get("sub_total"))
+        printnow_subtotal = order.sub_total
         if printnow_subtotal and printnow_subtotal != subtotal:
             log.warning(
                 "buyer %s: PO %s: PrintNow order %s has sub_total %s, the PO's lines %s; "
@@ -218,10 +218,10 @@ class Composer:
             )
         totals = invoice.InvoiceTotals(
             subtotal=subtotal,
-            tax=decimal(order.raw.get("tax_total")),
-            shipping=decimal(order.raw.get("shipping_total")),
+            tax=order.tax_total,
+            shipping=order.shipping_total,
             currency=lines[0].currency if lines else "USD",
-            discount=decimal(order.raw.get("promotion_total")),
+            discount=order.promotion_total,
         )
         xml = invoice.invoice(
             self.envelope(buyer),
@@ -235,10 +235,9 @@ class Composer:
         return Composed(record, xml)
 
 
-def shipped_at(raw: dict[str, Any]) -> datetime | None:
-    """The order's ``shipped_on`` (UTC, Orders: Get Order), or None."""
-    value = raw.get("shipped_on")
-    if not isinstance(value, str) or not value:
+def shipped_at(value: str | None) -> datetime | None:
+    """The order's ``shipped_on`` (UTC, Orders: Get Order) as a moment, or None."""
+    if not value:
         return None
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))

@@ -70,6 +70,8 @@ class Poller:
         if record.state not in ("processed", "cancelled"):
             return 0
         docs = buyer.documents
+        if not docs.covers(str(record.history[0].get("at")) if record.history else None):
+            return 0
         made = 0
         lines: list[Line] | None = None
         confirm_id = self.composer.confirmation_id(buyer, record)

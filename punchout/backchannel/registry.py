@@ -11,11 +11,15 @@
 - ``invoice_trigger``: ``ship`` (invoice a supplier order once all of it shipped) or
   ``status:<name>`` (once PrintNow reports that order status).
 - ``deployment_mode``: the Request's ``deploymentMode``, ``production`` or ``test``.
+- ``since``: POs received before this time get no documents (``punchout documents
+  configure`` sets it when it first writes the table, so turning documents on for a buyer
+  does not confirm and invoice its old orders); absent, every PO does.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from punchout.return_url import ReturnUrlRefused, browser_url, check_return_url
@@ -36,6 +40,14 @@ class DocumentSettings:
     kinds: tuple[str, ...] = DOCUMENT_KINDS
     invoice_trigger: str = "ship"
     deployment_mode: str = "production"
+    since: datetime | None = None
+
+    def covers(self, received_at: str | None) -> bool:
+        """Whether a PO received at ``received_at`` (ISO, from the ledger) gets documents."""
+        if self.since is None:
+            return True
+        received = _moment(received_at) if received_at else None
+        return received is not None and received >= self.since
 
     def takes(self, kind: str) -> bool:
         return kind in self.kinds
@@ -78,7 +90,16 @@ def read_documents(
             f"{where}.secret must be the encrypted secret `punchout documents configure` writes"
         )
         secret = ""
+    since = value.get("since")
+    if since is not None:
+        since = _moment(since) if isinstance(since, str) else since
+        if isinstance(since, datetime):
+            since = since if since.tzinfo else since.replace(tzinfo=UTC)
+        else:
+            problems.append(f"{where}.since must be an ISO date-time")
+            since = None
     return DocumentSettings(
+        since=since,
         url=url,
         credentials=_credentials(value.get("credentials", []), where, problems),
         secret=secret,
@@ -113,3 +134,11 @@ def _credentials(value: Any, where: str, problems: list[str]) -> tuple[tuple[str
             continue
         found.append((domain, identity))
     return tuple(found)
+
+
+def _moment(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

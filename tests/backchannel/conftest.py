@@ -113,15 +113,18 @@ class WorkerProcess:
 
 
 @pytest.fixture
-def start_worker(tmp_path: Path) -> Iterator[Callable[[Connector], WorkerProcess]]:
+def start_worker(tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
     """Start `punchout worker` as its own process, on a connector's settings and Redis."""
     started: list[WorkerProcess] = []
 
-    def start(c: Connector) -> WorkerProcess:
+    def start(c: Connector, *, embedded: bool = False) -> WorkerProcess:
+        """``embedded``: no REDIS_URL, so the worker opens the instance folder's Redis."""
         s = c.settings
+        outside = {k: v for k, v in os.environ.items() if not k.startswith("PUNCHOUT_")}
+        outside.pop("REDIS_URL", None)
         env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("PUNCHOUT_")},
-            "REDIS_URL": redis_url_of(c.store.redis),
+            **outside,
+            **({} if embedded else {"REDIS_URL": redis_url_of(c.store.redis)}),
             "PUNCHOUT_PUBLIC_URL": s.public_url,
             "PUNCHOUT_PRINTNOW_URL": s.printnow_url,
             "PUNCHOUT_PRINTNOW_API_TOKEN": s.printnow_api_token,

@@ -5,6 +5,7 @@ answers 2xx, exactly once; dead letters after the last attempt, shown and redriv
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,7 @@ from tests.backchannel.conftest import (
     Receiver,
     WorkerProcess,
     backchannel,
+    documents_table,
     place_order,
     wait_until,
 )
@@ -94,3 +96,38 @@ def test_a_document_failing_every_attempt_is_dead_lettered_and_redriven_by_the_c
     assert [code for _, code in receiver.posts] == [500, 500, 500, 200]
     again = runner.invoke(args=["documents", "retry", record.id])
     assert again.exit_code == 1 and "is not sent again" in again.output
+
+
+def test_the_worker_shares_the_apps_embedded_redis_under_the_instance_folder(
+    tmp_path: Path,
+    receiver: Receiver,
+    start_worker: Callable[..., WorkerProcess],
+) -> None:
+    from punchout.app import make_printnow_client
+    from punchout.backchannel.queue import Backchannel
+    from punchout.store import Store, connect_redis
+    from tests.conftest import _stop_at_once, make_settings
+    from tests.support import buyers_toml
+
+    buyers = tmp_path / "buyers.toml"
+    buyers.write_text(buyers_toml(documents=documents_table(receiver.url)), encoding="utf-8")
+    settings = make_settings(tmp_path, buyers_file=str(buyers), redis_url="")
+    client = connect_redis("", settings.instance_path)  # as the app starts it: no REDIS_URL
+    try:
+        c = Connector(settings, Store(client), make_printnow_client(settings))
+        backchannel = Backchannel(c)
+        record = DocumentRecord("embedded-1", "confirm", "acme", "PO-EMB", "p-1@here", "test")
+        xml = Path(__file__).parents[1] / "fixtures/cxml/documents/confirmation-accept.xml"
+        assert backchannel.book.create(record, xml.read_bytes())
+        backchannel.send(record.id)
+        worker = start_worker(c, embedded=True)
+        wait_until(
+            lambda: backchannel.book.get(record.id).state == "delivered",  # type: ignore[union-attr]
+            worker,
+            "the delivery through the embedded Redis",
+        )
+        assert len(receiver.accepted()) == 1
+        worker.process.terminate()
+        worker.process.wait(20)
+    finally:
+        _stop_at_once(client)

@@ -119,6 +119,8 @@ def test_an_unlicensed_orders_api_is_reported_and_that_storefront_left_alone(
     listed = world.app.test_cli_runner().invoke(args=["documents", "list"])
     assert "Storefront 1: PrintNow refused the Orders API" in listed.output
     assert "Enterprise licence" in listed.output
+    ready = world.app.test_client().get("/readyz").get_json()["checks"]["orders_api"]
+    assert ready["ok"] is True and "refused the Orders API of storefront(s) 1" in ready["detail"]
 
 
 def test_a_buyer_without_documents_gets_none(world: World, receiver: Receiver) -> None:
@@ -127,3 +129,15 @@ def test_a_buyer_without_documents_gets_none(world: World, receiver: Receiver) -
     assert polled.poller.poll_all() == 0
     world.set_buyer(documents=documents_table(receiver.url, kinds=[]))
     assert polled.poller.poll_all() == 0
+
+
+def test_pos_received_before_documents_were_turned_on_get_none(
+    doc_world: Callable[..., World], receiver: Receiver
+) -> None:
+    world = doc_world()
+    place_order(world, "PO-P7")
+    polled = Polled(world)
+    world.set_buyer(documents=documents_table(receiver.url, since="2999-01-01T00:00:00+00:00"))
+    assert polled.poller.poll_all() == 0
+    world.set_buyer(documents=documents_table(receiver.url, since="2000-01-01T00:00:00"))
+    assert polled.poller.poll_all() == 1

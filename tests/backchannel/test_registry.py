@@ -89,6 +89,8 @@ def test_the_url_is_checked_like_a_return_url(url: str, allow_http: bool, ok: bo
         ({"invoice_trigger": "daily"}, "documents.invoice_trigger must be ship or status:"),
         ({"deployment_mode": "staging"}, "documents.deployment_mode must be production or test"),
         ({"secret": "plain-text"}, "documents.secret must be the encrypted secret"),
+        ({"since": "last week"}, "documents.since must be an ISO date-time"),
+        ({"since": 3}, "documents.since must be an ISO date-time"),
         ({"credentials": [{"domain": "NetworkID"}]}, "documents.credentials[1] needs a domain"),
     ],
 )
