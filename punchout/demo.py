@@ -24,6 +24,7 @@ import subprocess
 import sys
 import threading
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -267,6 +268,8 @@ def start_demo(
             "documents.url": simulator_url + DOCUMENTS_PATH,
             "documents.secret": encryptor.encrypt(documents_secret),
             "documents.deployment_mode": "test",
+            # The simulator remembers nothing across runs: earlier runs' POs get no documents.
+            "documents.since": datetime.now(UTC).isoformat(timespec="seconds"),
         },
     )
     log.info(
