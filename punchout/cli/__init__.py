@@ -47,7 +47,9 @@ GROUPS: dict[str, Callable[[], click.Command]] = {
     "orders": _attribute("punchout.cli.orders", "orders"),
     "keys": _attribute("punchout.cli.keys", "keys"),
     "printnow": _attribute("punchout.cli.printnow", "printnow"),
+    "documents": _attribute("punchout.cli.documents", "documents"),
     "serve": _attribute("punchout.cli.serve", "serve"),
+    "worker": _attribute("punchout.cli.documents", "worker"),
     "demo": _attribute("punchout.cli.demo", "demo"),
 }
 

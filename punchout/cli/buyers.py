@@ -168,7 +168,7 @@ def _check_storefront(c: Office, storefront: int) -> str:
             f"`punchout printnow check --storefront {storefront}` checks it)"
         )
     from punchout.cli.printnow import probe_storefront
-    from punchout.web.app import make_printnow_client
+    from punchout.runtime.connector import make_printnow_client
 
     exists, detail = probe_storefront(make_printnow_client(s), storefront)
     if exists is False:

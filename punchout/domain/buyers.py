@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from punchout.domain.backchannel.registry import DocumentSettings, read_documents
 from punchout.domain.profiles import (
     DEFAULT_PROFILE,
     PROFILE_NAMES,
@@ -109,6 +110,8 @@ class Buyer:
     profile: str = DEFAULT_PROFILE
     #: The system's rules for users, units, descriptions and frames (profile, then buyer).
     dialect: Dialect = field(default_factory=Dialect)
+    #: Where the documents sent after an order go (None: the buyer takes none).
+    documents: DocumentSettings | None = None
 
 
 @dataclass(frozen=True)
@@ -270,6 +273,9 @@ def _buyer(buyer_id: str, raw: Any, problems: list[str]) -> Buyer | None:
         oci=oci,
         profile=profile.name,
         dialect=read_dialect(raw, where, problems),
+        documents=read_documents(
+            raw.get("documents"), where, problems, allow_http=allow_http is True
+        ),
     )
     for source in buyer.identity_chain:
         kind, _, name = source.partition(":")

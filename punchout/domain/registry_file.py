@@ -186,7 +186,10 @@ def set_values(path: Path, buyer_id: str, changes: dict[str, Any]) -> None:
                 if head not in table:
                     if value is None:
                         continue
-                    table.add(head, tomlkit.table() if head == "oci" else tomlkit.inline_table())
+                    table.add(
+                        head,
+                        tomlkit.table() if head in ("oci", "documents") else tomlkit.inline_table(),
+                    )
                 target, key = table[head], rest
             if value is None:
                 target.pop(key, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 
@@ -14,6 +15,17 @@ def _text(data: dict[str, Any], name: str) -> str:
 def _opt_text(data: dict[str, Any], name: str) -> str | None:
     value = data.get(name)
     return None if value is None else str(value)
+
+
+def _amount(data: dict[str, Any], name: str) -> Decimal:
+    """A documented ``decimal`` field as a Decimal (from its JSON text); 0 when absent."""
+    value = data.get(name)
+    if value is None or isinstance(value, bool):
+        return Decimal(0)
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -133,6 +145,15 @@ class Order:
     customer_id: int | None
     items: tuple[OrderItem, ...]
     raw: dict[str, Any] = field(repr=False, compare=False)
+    #: Totals, shipping and invoice fields as Get Order documents them.
+    sub_total: Decimal = Decimal(0)
+    tax_total: Decimal = Decimal(0)
+    shipping_total: Decimal = Decimal(0)
+    promotion_total: Decimal = Decimal(0)
+    invoice_number: str | None = None
+    shipped_on: str | None = None
+    shipping_provider: str = ""
+    shipping_service: str = ""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Order:
@@ -144,6 +165,14 @@ class Order:
             customer_id=int(customer["id"]) if customer.get("id") is not None else None,
             items=tuple(OrderItem.from_json(i) for i in data.get("items") or []),
             raw=data,
+            sub_total=_amount(data, "sub_total"),
+            tax_total=_amount(data, "tax_total"),
+            shipping_total=_amount(data, "shipping_total"),
+            promotion_total=_amount(data, "promotion_total"),
+            invoice_number=_opt_text(data, "invoice_number") or None,
+            shipped_on=_opt_text(data, "shipped_on") or None,
+            shipping_provider=_text(data, "shipping_provider"),
+            shipping_service=_text(data, "shipping_service"),
         )
 
 

@@ -140,3 +140,14 @@ def pricebook_path(settings: Settings) -> Path:
     if settings.pricebook_file:
         return Path(settings.pricebook_file)
     return resources.EXAMPLE_PRICEBOOK
+
+
+def make_printnow_client(settings: Settings) -> PrintNowClient:
+    """The one PrintNow client of the process, configured from the settings."""
+    return PrintNowClient(
+        settings.printnow_url + "/api/v2",
+        settings.printnow_api_token,
+        settings.printnow_api_key,
+        timeout=(settings.printnow_connect_timeout, settings.printnow_read_timeout),
+        retries=settings.printnow_retries,
+    )

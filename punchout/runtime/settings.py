@@ -34,6 +34,9 @@ SECRET_NAMES = ("printnow_api_token", "printnow_api_key", "master_key", "secret_
 #: for making anything new (environment only, comma-separated, newest first).
 PREVIOUS_KEYS_NAME = "previous_master_keys"
 
+#: The order_updated webhook's secret: environment only, optional (no webhook without it).
+WEBHOOK_SECRET_NAME = "printnow_webhook_secret"  # noqa: S105 (a setting's name)
+
 #: Shortest accepted master key and Flask secret key, in characters.
 MIN_KEY_LENGTH = 32
 
@@ -95,11 +98,22 @@ class Settings:
     support_email: str
     support_phone: str
     price_note: str
+    #: After the order (:mod:`punchout.domain.backchannel`): how often open orders are polled, how
+    #: often a document is tried and the first retry's delay (doubled each time), the
+    #: storefront's shipped status, and how the order_updated webhook is authenticated.
+    documents_poll_seconds: int
+    documents_attempts: int
+    documents_backoff_seconds: int
+    printnow_shipped_status: str
+    printnow_webhook_auth: str
+    printnow_webhook_header: str
     printnow_api_token: str = field(repr=False)
     printnow_api_key: str = field(repr=False)
     master_key: str = field(repr=False)
     secret_key: str = field(repr=False)
     previous_master_keys: tuple[str, ...] = field(default=(), repr=False)
+    #: The order_updated webhook's shared secret (environment only; empty: webhooks refused).
+    printnow_webhook_secret: str = field(default="", repr=False)
 
     @property
     def buyers_path(self) -> Path:
@@ -169,6 +183,9 @@ def load_settings(
                 f"{ENV_PREFIX}{name.upper()} is not set (secrets come only from the environment)"
             )
 
+    values[WEBHOOK_SECRET_NAME] = over.get(
+        WEBHOOK_SECRET_NAME, env.get(f"{ENV_PREFIX}{WEBHOOK_SECRET_NAME.upper()}", "")
+    )
     previous = over.get(
         PREVIOUS_KEYS_NAME, env.get(f"{ENV_PREFIX}{PREVIOUS_KEYS_NAME.upper()}", "")
     )
@@ -239,6 +256,7 @@ def load_settings(
         problems.append("printnow_retries must be 0 or more")
     if not 0 <= int(values["proxy_hops"]) <= 5:
         problems.append(f"proxy_hops must be from 0 to 5, not {values['proxy_hops']}")
+    _check_documents(values, problems)
     if values["sandbox_profile"] not in SANDBOX_PROFILES:
         problems.append(f"sandbox_profile must be one of {', '.join(SANDBOX_PROFILES)}")
     if _real_printnow(values["printnow_url"]) and not values["storefront_url_template"]:
@@ -270,6 +288,18 @@ def _real_printnow(url: str) -> bool:
     if not host:
         return False
     return host not in _TEST_HOSTS and not host.endswith(_TEST_SUFFIXES)
+
+
+def _check_documents(values: dict[str, Any], problems: list[str]) -> None:
+    for name in ("documents_poll_seconds", "documents_attempts", "documents_backoff_seconds"):
+        if int(values[name]) < 1:
+            problems.append(f"{name} must be 1 or more, not {values[name]}")
+    if values["printnow_webhook_auth"] not in ("signature", "secret"):
+        problems.append("printnow_webhook_auth must be signature or secret")
+    if not re.fullmatch(r"[A-Za-z0-9-]+", str(values["printnow_webhook_header"])):
+        problems.append("printnow_webhook_header must be an HTTP header name")
+    if not str(values["printnow_shipped_status"]).strip():
+        problems.append("printnow_shipped_status must name a PrintNow order status")
 
 
 def _check_url(name: str, value: str, problems: list[str], *, required: bool) -> None:

@@ -56,6 +56,11 @@ class Store:
         """Write with no expiry. Only for records that must be kept (the order ledger)."""
         self.redis.set(key, _dump(value))
 
+    def put_new_permanent(self, key: str, value: Any) -> bool:
+        """Write with no expiry only if the key does not exist; True when this call wrote it.
+        For records made once and kept (the documents sent after an order)."""
+        return bool(self.redis.set(key, _dump(value), nx=True))
+
     def get(self, key: str) -> Any | None:
         """The value at ``key``, or None when it is absent or expired."""
         return _load(self.redis.get(key))

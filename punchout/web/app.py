@@ -25,11 +25,12 @@ from punchout.domain.buyers import Buyer, RegistryError
 from punchout.domain.orders import OrderDesk
 from punchout.printnow import PrintNowClient
 from punchout.runtime import log_redaction
-from punchout.runtime.connector import Connector
+from punchout.runtime.connector import Connector, make_printnow_client
 from punchout.runtime.observability import metrics, requests_log
 from punchout.runtime.settings import Settings, SettingsError, load_settings
 from punchout.runtime.store import Store, connect_redis, durability
 from punchout.web import cxml_endpoint, health, oci_endpoint, pages
+from punchout.web import printnow_webhook as webhook
 from punchout.web.auth_limit import AuthLimiter
 from punchout.web.binding import Binding
 from punchout.web.context import page
@@ -88,7 +89,8 @@ def create_app(
     requests_log.install(app)
     app.before_request(_watch_password_fields)
     app.after_request(_security_headers)
-    for blueprint in (health.bp, metrics.bp, cxml_endpoint.bp, oci_endpoint.bp, pages.bp):
+    blueprints = (health.bp, metrics.bp, cxml_endpoint.bp, oci_endpoint.bp, pages.bp, webhook.bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(redis.exceptions.RedisError, _redis_unavailable)
@@ -123,17 +125,6 @@ def trust_proxies(wsgi_app: Any, hops: int) -> Any:
     last ``hops`` reverse proxies appended (Werkzeug's ProxyFix): the one place they are read.
     """
     return ProxyFix(wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
-
-
-def make_printnow_client(settings: Settings) -> PrintNowClient:
-    """The one PrintNow client of the process, configured from the settings."""
-    return PrintNowClient(
-        settings.printnow_url + "/api/v2",
-        settings.printnow_api_token,
-        settings.printnow_api_key,
-        timeout=(settings.printnow_connect_timeout, settings.printnow_read_timeout),
-        retries=settings.printnow_retries,
-    )
 
 
 def _watch_password_fields() -> None:

@@ -15,6 +15,7 @@ import requests
 from flask import Blueprint, current_app, render_template
 from redis.exceptions import RedisError
 
+from punchout.domain.backchannel.readiness import orders_api
 from punchout.runtime.connector import Connector
 from punchout.runtime.store import durability
 
@@ -98,6 +99,7 @@ READINESS_CHECKS: list[tuple[str, Check]] = [
     ("printnow", printnow_answering),
     ("registry", registry_loaded),
     ("pricebook", pricebook_loaded),
+    ("orders_api", orders_api),
 ]
 
 

@@ -45,18 +45,32 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-@pytest.fixture
-def demo(tmp_path: Path, redis_client: redis.Redis) -> Iterator[Demo]:
+def _demo(tmp_path: Path, redis_client: redis.Redis, *, worker: bool) -> Demo:
     profile = os.environ.get("PUNCHOUT_SANDBOX_PROFILE", "extended")
     settings = make_settings(tmp_path, printnow_url="", sandbox_profile=profile)
-    running = start_demo(
+    return start_demo(
         settings,
         connector_port=0,
         sandbox_port=0,
         simulator_port=0,
         redis_client=redis_client,
         merge_seconds=0.2,
+        worker=worker,
     )
+
+
+@pytest.fixture
+def demo(tmp_path: Path, redis_client: redis.Redis) -> Iterator[Demo]:
+    """The demo without its worker (the pages before and at the order need none)."""
+    running = _demo(tmp_path, redis_client, worker=False)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def demo_with_worker(tmp_path: Path, redis_client: redis.Redis) -> Iterator[Demo]:
+    """The whole demo, `punchout worker` process included (for what follows an order)."""
+    running = _demo(tmp_path, redis_client, worker=True)
     yield running
     running.stop()
 

@@ -5,6 +5,7 @@ buyer's secret in the instance folder."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -51,9 +52,17 @@ def test_the_cli_reaches_the_running_demo(tmp_path: Path) -> None:
         )  # fmt: skip
         assert shown.returncode == 0, shown.stderr
         assert f"{url}/cxml" in shown.stdout and "AN-DEMO-BUYER" in shown.stdout
+        assert "/simulator/cxml/documents" in (clone / "instance" / "buyers.toml").read_text()
     finally:
         demo.terminate()
         demo.wait(timeout=30)
+    started = re.search(
+        r"punchout worker started \(pid (\d+)\)", (tmp_path / "demo.log").read_text()
+    )
+    assert started, "the demo did not start its worker"
+    assert (clone / "instance" / "demo-worker.log").exists()
+    with pytest.raises(ProcessLookupError):  # the demo stopped its worker when it stopped
+        os.kill(int(started.group(1)), 0)
     secrets_before, buyer_secret = kept.read_text(), secret_file.read_text()
     demo = _start_demo(clone, env, url, tmp_path / "demo-again.log")  # a restart keeps them
     try:

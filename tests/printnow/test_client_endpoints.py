@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -45,6 +46,12 @@ ORDER_TYPED = Order(
     customer_id=12345,
     items=(OrderItem(8001, 42, "Business Cards", "New Order", 500, 125.0, "SKU-BC-500"),),
     raw={},
+    sub_total=Decimal("125.00"),
+    tax_total=Decimal("8.75"),
+    shipping_total=Decimal("12.50"),
+    promotion_total=Decimal("10.00"),
+    shipping_provider="UPS",
+    shipping_service="Ground",
 )
 # Customers: the example customer, typed.
 CUSTOMER_TYPED = Customer(

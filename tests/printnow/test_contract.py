@@ -30,7 +30,7 @@ EXTENDED_EXTRAS = {
     "temp user": {"password"},
     "project": {"fields"},
     "order": {"tracking_numbers"},
-    "order item": {"external_id"},
+    "order item": {"external_id", "tracking_numbers"},
 }
 
 

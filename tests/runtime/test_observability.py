@@ -185,7 +185,7 @@ def test_readyz_names_each_check(
         durable.shutdown(save=False)
     assert ready.status_code == 200, ready.text
     assert {k for k, v in ready.get_json()["checks"].items() if v["ok"]} == {
-        "redis", "redis_durable", "printnow", "registry", "pricebook",
+        "redis", "redis_durable", "printnow", "registry", "pricebook", "orders_api",
     }  # fmt: skip
     assert ready.get_json()["checks"]["redis_durable"]["detail"] == (
         "append-only file, fsync everysec; a crash loses about 1 second of writes"

@@ -2,8 +2,10 @@
 
 It serves the PIPO, Orders and Customers APIs under ``/api/v2`` (``pipo.py``, ``orders.py``,
 ``customers.py``) with PrintNow's Basic Auth, session tokens, messages and status codes; a
-small storefront where a punched-out user saves designs (``storefront.py``); and test
-controls under ``/_sandbox`` (``control.py``), including a fault switch (``faults.py``). All
+small storefront where a punched-out user saves designs (``storefront.py``); an orders page
+where the print shop sets statuses and ships (``admin.py``); signed ``order_updated``
+webhooks after every order change (``webhooks.py``); and test controls under ``/_sandbox``
+(``control.py``), including a fault switch (``faults.py``). All
 state lives in memory in one :class:`SandboxState` per app (``state.py``), so the sandbox runs
 as one threaded process: ``python -m punchout.devtools.sandbox --port 8081``.
 """

@@ -17,9 +17,12 @@ from werkzeug.serving import make_server
 
 from punchout.devtools.sandbox import SandboxConfig, create_sandbox_app
 from punchout.devtools.sandbox.profile import EXTENDED, PROFILES
+from punchout.devtools.sandbox.webhooks import check_url
 
 #: The environment variables holding the API token and key (the connector reads the same).
 ENV_NAMES = ("PUNCHOUT_PRINTNOW_API_TOKEN", "PUNCHOUT_PRINTNOW_API_KEY")
+#: The secret that signs the order_updated webhooks sent to ``--webhook-url``.
+WEBHOOK_SECRET_ENV = "PUNCHOUT_PRINTNOW_WEBHOOK_SECRET"  # noqa: S105 - a variable name
 
 
 def app_from_environment() -> Flask:
@@ -48,7 +51,19 @@ def main(argv: list[str] | None = None) -> int:
         default=EXTENDED,
         help="documented: answer with only what PrintNow's documentation states",
     )
+    parser.add_argument(
+        "--webhook-url",
+        action="append",
+        default=[],
+        help=f"send signed order_updated webhooks here (secret from {WEBHOOK_SECRET_ENV})",
+    )
     args = parser.parse_args(argv)
+    webhook_secret = os.environ.get(WEBHOOK_SECRET_ENV, "")
+    if args.webhook_url and not webhook_secret:
+        parser.error(f"--webhook-url needs the signing secret in {WEBHOOK_SECRET_ENV}")
+    for url in args.webhook_url:
+        if problem := check_url(url):
+            parser.error(f"--webhook-url: {problem}")
 
     token, key = (os.environ.get(name, "") for name in ENV_NAMES)
     generated = not (token and key)
@@ -61,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             token_idle_seconds=args.token_idle_seconds,
             merge_seconds=args.merge_seconds,
             profile=args.profile,
+            webhooks=tuple((url, webhook_secret) for url in args.webhook_url),
         )
     )
     server = make_server(args.host, args.port, app, threaded=True)

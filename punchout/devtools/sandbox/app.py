@@ -8,7 +8,17 @@ from pathlib import Path
 
 from flask import Flask
 
-from punchout.devtools.sandbox import control, customers, faults, orders, pipo, storefront, wire
+from punchout.devtools.sandbox import (
+    admin,
+    control,
+    customers,
+    faults,
+    orders,
+    pipo,
+    storefront,
+    webhooks,
+    wire,
+)
 from punchout.devtools.sandbox.config import SandboxConfig
 from punchout.devtools.sandbox.state import SandboxState
 
@@ -25,10 +35,14 @@ def create_sandbox_app(config: SandboxConfig, *, clock: Callable[[], float] = ti
     app.config.update(MAX_CONTENT_LENGTH=config.max_body_bytes)
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep PrintNow's key order
-    app.extensions[wire.STATE_KEY] = SandboxState(config, clock)
+    state = SandboxState(config, clock)
+    sender = webhooks.WebhookSender(config.webhooks, clock=clock)
+    state.order_listener = sender.order_updated
+    app.extensions[wire.STATE_KEY] = state
+    app.extensions[webhooks.WEBHOOKS_KEY] = sender
     app.extensions[faults.FAULTS_KEY] = faults.FaultSwitch()
     wire.init_app(app)  # Basic Auth first, then the fault switch
     app.before_request(faults.apply_faults)
-    for blueprint in (pipo.bp, orders.bp, customers.bp, control.bp, storefront.bp):
+    for blueprint in (pipo.bp, orders.bp, customers.bp, control.bp, storefront.bp, admin.bp):
         app.register_blueprint(blueprint)
     return app

@@ -26,7 +26,9 @@ class SandboxConfig:
     sequence first; leaving out "Order Shipped" makes the shipped endpoints answer 400, as
     PrintNow does. ``max_body_bytes`` caps request bodies (413 beyond it). ``profile`` is
     ``extended`` or ``documented`` (answers with only what the documentation states; see
-    ``profile.py``). The credentials are left out of ``repr`` so they never reach a log.
+    ``profile.py``). ``webhooks`` are ``(url, secret)`` pairs that receive a signed
+    ``order_updated`` event after every order change (see ``webhooks.py``). The credentials
+    and secrets are left out of ``repr`` so they never reach a log.
     """
 
     api_token: str = field(repr=False)
@@ -37,6 +39,7 @@ class SandboxConfig:
     order_statuses: tuple[str, ...] = DEFAULT_ORDER_STATUSES
     max_body_bytes: int = 1_000_000
     profile: str = EXTENDED
+    webhooks: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:

@@ -10,6 +10,15 @@
   user as the storefront would, for tests that skip the pages.
 - ``POST /_sandbox/sessions`` ``{"user_id"}`` answers a PIPO session token for any user, so
   tests can act as a temporary user whose password the ``documented`` profile never tells.
+- ``POST /_sandbox/orders/<id>/status`` ``{"status", "item_id"?}`` sets a storefront status
+  on the order (or one item), as the print shop does in PrintNow's admin.
+- ``POST /_sandbox/orders/<id>/ship`` ``{"item_ids"?, "tracking_number"?,
+  "shipping_provider"?, "service"?}`` marks the items (all when left out) shipped, with the
+  tracking number, carrier and service. Both answer the order as ``GET /api/v2/order/<id>``
+  does, and both send the ``order_updated`` webhook.
+- ``POST /_sandbox/webhooks`` ``{"url", "secret"}`` subscribes a URL to the signed
+  ``order_updated`` events (``webhooks.py``); ``GET`` lists the URLs and the last deliveries;
+  ``DELETE`` forgets them all (204).
 """
 
 from __future__ import annotations
@@ -18,7 +27,18 @@ from flask import Blueprint, Response, jsonify
 
 from punchout.devtools.sandbox.errors import bad_request
 from punchout.devtools.sandbox.faults import MODES, switch
-from punchout.devtools.sandbox.wire import json_body, no_content, opt_int, req_int, req_str, state
+from punchout.devtools.sandbox.webhooks import check_url, sender
+from punchout.devtools.sandbox.wire import (
+    answer,
+    json_body,
+    no_content,
+    opt_int,
+    opt_int_list,
+    opt_str,
+    req_int,
+    req_str,
+    state,
+)
 
 bp = Blueprint("sandbox", __name__, url_prefix="/_sandbox")
 
@@ -60,8 +80,11 @@ def sandbox_fault_clear() -> Response:
 
 @bp.post("/reset")
 def sandbox_reset() -> Response:
+    """Forget users, sessions, projects, orders, faults and deliveries (webhook
+    subscriptions are configuration and stay)."""
     state().reset()
     switch().clear()
+    sender().forget_deliveries()
     return no_content()
 
 
@@ -85,3 +108,55 @@ def sandbox_project_add() -> Response:
     if not isinstance(fields, dict):
         raise bad_request("fields must be an object of field name to text.")
     return jsonify(state().add_project(user_id, template, fields))
+
+
+def _order(order_id: int) -> Response:
+    return jsonify(answer("order", state().get_order(order_id)))
+
+
+@bp.post("/orders/<int:order_id>/status")
+def sandbox_order_status(order_id: int) -> Response:
+    body = json_body()
+    state().update_status(
+        order_id,
+        opt_int(body, "item_id"),
+        order_status=req_str(body, "status"),
+        note="Updated in the sandbox",
+    )
+    return _order(order_id)
+
+
+@bp.post("/orders/<int:order_id>/ship")
+def sandbox_order_ship(order_id: int) -> Response:
+    body = json_body(optional=True)
+    state().ship(
+        order_id,
+        opt_int_list(body, "item_ids"),
+        opt_str(body, "tracking_number"),
+        shipping_provider=opt_str(body, "shipping_provider"),
+        shipping_service=opt_str(body, "service"),
+        via="sandbox",
+    )
+    return _order(order_id)
+
+
+@bp.post("/webhooks")
+def sandbox_webhook_add() -> Response:
+    body = json_body()
+    url = req_str(body, "url").strip()
+    problem = check_url(url)
+    if problem:
+        raise bad_request(problem)
+    sender().subscribe(url, req_str(body, "secret"))
+    return jsonify(sender().snapshot())
+
+
+@bp.get("/webhooks")
+def sandbox_webhook_list() -> Response:
+    return jsonify(sender().snapshot())
+
+
+@bp.delete("/webhooks")
+def sandbox_webhook_clear() -> Response:
+    sender().clear()
+    return no_content()

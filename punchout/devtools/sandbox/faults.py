@@ -14,7 +14,8 @@ A fault names its target by ``endpoint``:
   ``order_shipped``, ``order_shipped_item``, ``order_status``, ``order_status_item``;
   Customers ``customer_get``, ``customer_create``, ``customer_update``,
   ``customer_transfer``, ``customer_delete``; storefront ``storefront_page``,
-  ``storefront_save_project``, ``storefront_delete_project``;
+  ``storefront_save_project``, ``storefront_delete_project``; orders page ``admin_orders``,
+  ``admin_order_status``, ``admin_order_ship``;
 - or, when it starts with ``/``, a path pattern such as ``/api/v2/pipo/order/*/process``.
 
 Modes: ``slow`` sleeps ``delay`` seconds then answers normally; ``error`` answers ``status``

@@ -89,6 +89,7 @@ class OrderItem:
     fields: dict[str, str]
     options: list[dict[str, str]]
     page_size: tuple[int, int]
+    tracking_numbers: list[str] = field(default_factory=list)
 
     @property
     def sub_total(self) -> float:
@@ -108,6 +109,8 @@ class Order:
     items: list[OrderItem]
     shipped_on: float | None = None
     merge_ready_at: float | None = None
+    shipping_provider: str = "UPS"
+    shipping_service: str = "Ground"
     tracking_numbers: list[str] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)
 
@@ -193,7 +196,8 @@ def address_json(user: User, address_id: int, label: str) -> dict[str, Any]:
 
 
 def order_item_json(item: OrderItem) -> dict[str, Any]:
-    """Orders API Order Item, plus ``external_id`` (the PIPO order's external ID)."""
+    """Orders API Order Item, plus ``external_id`` (the PIPO order's external ID) and
+    ``tracking_numbers`` (those given when this item was shipped)."""
     return {
         "id": item.id,
         "product_id": item.product_id,
@@ -218,6 +222,7 @@ def order_item_json(item: OrderItem) -> dict[str, Any]:
         "options": [dict(o) for o in item.options],
         "parametric": None,
         "external_id": item.external_id,
+        "tracking_numbers": list(item.tracking_numbers),
     }
 
 
@@ -263,8 +268,8 @@ def order_json(order: Order, user: User, storefront: Storefront) -> dict[str, An
         "promotion_code": None,
         "created_on": iso(order.created_on),
         "shipped_on": iso(order.shipped_on),
-        "shipping_provider": "UPS",
-        "shipping_service": "Ground",
+        "shipping_provider": order.shipping_provider,
+        "shipping_service": order.shipping_service,
         "items": [order_item_json(i) for i in order.items],
         "checkout_fields": (
             [{"name": "PO Number", "value": order.external_id}] if order.external_id else []

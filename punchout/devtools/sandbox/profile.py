@@ -47,13 +47,25 @@ EXTENSIONS: dict[str, str] = {
     "personalisation lets carts and OCI DETAIL show the design.",
     "order `tracking_numbers`": "tracking numbers are appended by the shipped calls, but the "
     "Order object documents no field that reports them.",
+    "order item `tracking_numbers`": "the numbers given when that item was shipped; the "
+    "Order Item object documents no tracking field.",
+    "order_updated webhook body and signature": "the Orders API says the shipped and status "
+    "calls trigger the order_updated webhook, but no payload is documented here: the sandbox "
+    "POSTs {'event': 'order_updated', 'order_id': ...} signed with HMAC-SHA256 of the body in "
+    "X-PrintNow-Signature: sha256=<hex> (see webhooks.py); the connector must re-read the "
+    "order rather than trust the body.",
+    "shipping_provider / shipping_service set on shipping": "documented order fields; the "
+    "sandbox's pages and /_sandbox ship control set them (the Orders API has no call for it).",
     "order item `external_id`": "PIPO order/create associates external_id with 'the order "
     "and its items', but the Order Item object documents no such field.",
     "order `po_number` = external_id": "po_number is documented as the purchase order number "
     "of the payment, not as PIPO's external_id; the documented order integration_id is.",
     "/storefront/{id}?token=...&return_url=...": "PIPO says only 'direct the user to the "
     "PrintNow editor'; the real editor URL is configured (storefront_url_template).",
-    "/_sandbox controls": "test controls (faults, reset, state, projects); not PrintNow.",
+    "/_sandbox controls": "test controls (faults, reset, state, projects, order status and "
+    "shipping, webhook subscriptions); not PrintNow.",
+    "/admin/orders page": "a small stand-in for PrintNow's admin order screen: set a status, "
+    "mark items shipped with tracking, carrier and service.",
 }
 
 #: Fields left out of answers in the documented profile, by kind of answer.
@@ -61,7 +73,7 @@ _INVENTED = {
     "temp_user": ("password",),
     "project": ("fields",),
     "order": ("tracking_numbers",),
-    "order_item": ("external_id",),
+    "order_item": ("external_id", "tracking_numbers"),
 }
 
 

@@ -170,6 +170,11 @@ def req_int_list(body: dict[str, Any], name: str) -> list[int]:
     return value
 
 
+def opt_int_list(body: dict[str, Any], name: str) -> list[int] | None:
+    """An optional array of integers (None when absent or null)."""
+    return None if body.get(name) is None else req_int_list(body, name)
+
+
 def zip_response(data: bytes, filename: str) -> Response:
     """An ``application/zip`` download named ``filename``."""
     return Response(

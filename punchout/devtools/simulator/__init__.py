@@ -4,7 +4,9 @@ It starts a punch-out as a configured buyer (cXML create, edit or inspect of a r
 or an OCI login), shows the storefront in an iframe as Ariba and Coupa do (or in a new
 window), receives the cart at its BrowserFormPost or HOOK_URL, shows it beside the raw
 document, turns it into a purchase order, and shows the connector's Response with the
-PrintNow order as PrintNow's Orders API reports it.
+PrintNow order as PrintNow's Orders API reports it. It also takes what the supplier sends
+after the order at its cXML document URL (``receiver.py``: confirmations, status updates,
+ship notices, invoices) and shows them on the purchase order's page, ``/po/<orderID>``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from flask import Blueprint, Flask, abort, current_app, redirect, render_templat
 from lxml import etree
 from werkzeug.wrappers import Response
 
+from punchout.devtools.simulator import receiver
 from punchout.devtools.simulator.documents import (
     BuyerAccount,
     Line,
@@ -29,6 +32,7 @@ from punchout.devtools.simulator.documents import (
     order_request,
     setup_request,
 )
+from punchout.devtools.simulator.inbox import Inbox
 from punchout.printnow import PrintNowClient, PrintNowError
 from punchout.protocol.oci import read_new_items
 
@@ -43,6 +47,8 @@ class SimulatorConfig:
     user_email: str = "jane.doe@demo-buyer.example"
     user_first_name: str = "Jane"
     user_last_name: str = "Doe"
+    #: The SharedSecret the supplier's documents must carry in their Sender Credential.
+    supplier_secret: str = field(default="", repr=False)
 
 
 @dataclass
@@ -82,6 +88,14 @@ class Carts:
         with self._lock:
             return [p for p in reversed(self._items.values()) if p.cart_kind]
 
+    def by_order(self, order_id: str) -> Punchout | None:
+        """The punch-out whose cart became purchase order ``order_id``."""
+        with self._lock:
+            return next(
+                (p for p in self._items.values() if p.order and p.order["order_id"] == order_id),
+                None,
+            )
+
 
 def config() -> SimulatorConfig:
     value: SimulatorConfig = current_app.extensions["simulator.config"]
@@ -97,8 +111,11 @@ def create_simulator_app(settings: SimulatorConfig) -> Flask:
     app = Flask(__name__)
     app.extensions["simulator.config"] = settings
     app.extensions["simulator.carts"] = Carts()
+    app.extensions[receiver.INBOX_KEY] = Inbox()
+    app.extensions[receiver.SECRET_KEY] = settings.supplier_secret
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.register_blueprint(bp)
+    app.register_blueprint(receiver.bp)
     return app
 
 
@@ -236,7 +253,11 @@ def order(punchout_id: str) -> Response | str:
     settings = config()
     session = carts().get(punchout_id)
     order_id = f"PO-{secrets.randbelow(900000) + 100000}"
-    document = order_request(settings.account, session.lines, order_id=order_id)
+    payload_id = f"{secrets.token_hex(8)}.order@buyer-simulator"
+    document = order_request(
+        settings.account, session.lines, order_id=order_id, payload_id=payload_id
+    )
+    receiver.inbox().record_sent(payload_id, order_id)
     try:
         answer = requests.post(
             settings.connector_url + "/cxml",
@@ -248,19 +269,43 @@ def order(punchout_id: str) -> Response | str:
         raw = answer.text
     except requests.RequestException as exc:
         code, text, raw = 0, f"no answer: {type(exc).__name__}", ""
-    orders = []
-    if code == 200 and settings.printnow is not None:
-        for number in re.findall(r"\b\d+\b", text.split("print order", 1)[-1]):
-            try:
-                orders.append(settings.printnow.get_order(int(number)).raw)
-            except PrintNowError as exc:
-                orders.append({"id": number, "error": exc.message})
+    numbers = re.findall(r"\b\d+\b", text.split("print order", 1)[-1]) if code == 200 else []
     session.order = {
         "order_id": order_id,
+        "payload_id": payload_id,
         "code": code,
         "text": text,
         "response": raw,
         "document": document.decode("utf-8"),
-        "printnow": orders,
+        "printnow_ids": [int(n) for n in numbers],
+        "printnow": _printnow_orders([int(n) for n in numbers]),
     }
     return redirect(url_for("simulator.cart", punchout_id=session.id) + "#order", code=303)
+
+
+def _printnow_orders(numbers: list[int]) -> list[dict[str, Any]]:
+    """The PrintNow orders as the Orders API reports them now (or why it could not)."""
+    client = config().printnow
+    if client is None:
+        return []
+    orders: list[dict[str, Any]] = []
+    for number in numbers:
+        try:
+            orders.append(client.get_order(number).raw)
+        except PrintNowError as exc:
+            orders.append({"id": number, "error": exc.message})
+    return orders
+
+
+@bp.get("/po/<order_id>")
+def purchase_order(order_id: str) -> str | tuple[str, int]:
+    """The purchase order: what was sent, the PrintNow order now, and every document the
+    supplier sent about it since (confirmation, status, ship notice, invoice)."""
+    session = carts().by_order(order_id)
+    documents = receiver.inbox().for_order(order_id)
+    if session is None and not documents:
+        return render_template("sim_error.html", title=f"No purchase order {order_id}",
+                               detail="This system sent no such order."), 404  # fmt: skip
+    printnow = _printnow_orders(session.order["printnow_ids"]) if session and session.order else []
+    return render_template("sim_po.html", order_id=order_id, session=session,
+                           printnow=printnow, documents=documents)  # fmt: skip

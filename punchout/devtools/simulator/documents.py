@@ -163,7 +163,12 @@ def _item_xml(line: Line) -> str:
 
 
 def order_request(
-    account: BuyerAccount, lines: list[Line], *, order_id: str, order_type: str = "new"
+    account: BuyerAccount,
+    lines: list[Line],
+    *,
+    order_id: str,
+    payload_id: str,
+    order_type: str = "new",
 ) -> bytes:
     currency = lines[0].currency if lines else "USD"
     total = sum((line.price * line.quantity for line in lines), Decimal(0))
@@ -175,7 +180,7 @@ def order_request(
     )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 {DOCTYPE}
-<cXML payloadID="{secrets.token_hex(8)}.order@buyer-simulator" timestamp="{_now()}" xml:lang="en-US">
+<cXML payloadID={quoteattr(payload_id)} timestamp="{_now()}" xml:lang="en-US">
   {_header(account)}
   <Request deploymentMode="production">
     <OrderRequest>

@@ -103,3 +103,33 @@ def test_the_documented_profile_is_a_flag() -> None:
             timeout=5,
         )
         assert response.status_code == 200 and "password" not in response.json()
+
+
+def test_webhook_urls_are_flags_signed_with_the_secret_from_the_environment() -> None:
+    env = _env(
+        PUNCHOUT_PRINTNOW_API_TOKEN="env-token",
+        PUNCHOUT_PRINTNOW_API_KEY="env-key",
+        PUNCHOUT_PRINTNOW_WEBHOOK_SECRET="hook-secret",
+    )
+    hook = "http://127.0.0.1:9/printnow/webhook"
+    with _running(env, "--webhook-url", hook) as output:
+        url = re.search(r"on (http://127\.0\.0\.1:\d+)", output[0])
+        assert url
+        listed = requests.get(
+            url.group(1) + "/_sandbox/webhooks", auth=("env-token", "env-key"), timeout=5
+        )
+        assert listed.json()["subscriptions"] == [{"url": hook}]
+
+
+def test_a_webhook_url_without_a_secret_is_refused() -> None:
+    env = _env(PUNCHOUT_PRINTNOW_API_TOKEN="env-token", PUNCHOUT_PRINTNOW_API_KEY="env-key")
+    command = [
+        sys.executable,
+        "-m",
+        "punchout.devtools.sandbox",
+        "--webhook-url",
+        "http://127.0.0.1:9/",
+    ]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "PUNCHOUT_PRINTNOW_WEBHOOK_SECRET" in done.stderr

@@ -71,6 +71,7 @@ ITEM_KEYS = [
     "options",
     "parametric",
     "external_id",
+    "tracking_numbers",
 ]
 ADDRESS_KEYS = {
     "id",

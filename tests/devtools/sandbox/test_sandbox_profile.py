@@ -45,6 +45,7 @@ def test_documented_answers_carry_only_documented_fields(documented: Api) -> Non
     assert "tracking_numbers" not in order and order["po_number"] is None
     assert order["integration_id"] == "PO-7"
     assert all("external_id" not in item for item in order["items"])
+    assert all("tracking_numbers" not in item for item in order["items"])
     process = documented.get(f"/pipo/order/{order_id}/process", token=token)
     assert process.status_code == 200 and process.data == b""
 
