@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     public = urlsplit(settings.public_url)
     host, port = public.hostname or "127.0.0.1", public.port or 5000
     from punchout.devtools.demo import start_demo
+    from punchout.web.context import connector_of
 
     demo = start_demo(
         settings,
@@ -79,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signum, lambda *_: stopped.set())
     stopped.wait()
     demo.stop()
-    stop_embedded_redis(demo.connector_app.extensions["punchout.runtime.store"].redis)
+    stop_embedded_redis(connector_of(demo.connector_app).store.redis)
     return 0
 
 

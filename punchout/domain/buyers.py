@@ -28,6 +28,7 @@ from punchout.domain.profiles import (
     get_profile,
     read_dialect,
 )
+from punchout.errors import ConnectorError
 from punchout.protocol.return_url import ReturnUrlRefused, check_return_url
 
 PROTOCOLS = ("cxml", "oci")
@@ -53,8 +54,9 @@ PLACEHOLDER_SECRETS = frozenset({"", "none", "null"})
 SECRET_KINDS = ("cxml", "oci")
 
 
-class RegistryError(ValueError):
-    """The registry file cannot be used; ``problems`` lists everything wrong."""
+class RegistryError(ConnectorError, ValueError):
+    """The registry file cannot be used; ``problems`` lists everything wrong (for the
+    operator: a request that meets it is answered as an unexpected failure)."""
 
     def __init__(self, path: Path | str, problems: list[str]) -> None:
         self.problems = problems

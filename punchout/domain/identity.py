@@ -50,6 +50,7 @@ from punchout.domain.keys import (
     key_id,
 )
 from punchout.domain.temp_users import TempUsers
+from punchout.errors import ConnectorError
 from punchout.printnow import (
     AuthenticationFailed,
     BadRequest,
@@ -74,16 +75,25 @@ ANONYMOUS_USER = "*anonymous*"
 TEMP_LOGINS = "temp_logins"
 
 
-class IdentityError(Exception):
-    """The procurement user cannot be mapped to a PIPO account.
+class IdentityError(ConnectorError):
+    """The procurement user cannot be mapped to a PIPO account: only the supplier can fix it.
 
     ``message`` is safe to show the buyer and the user; ``reason`` is for the operator's log.
     """
 
+    code = 409
+    title = "Your storefront account needs the supplier"
+    public_text = None
+    cxml_public_text = None
+    next_step = "admin"
+
     def __init__(self, message: str, reason: str = "") -> None:
-        super().__init__(message)
+        super().__init__(message, reason=reason)
         self.message = message
-        self.reason = reason or message
+
+    @property
+    def reason(self) -> str:
+        return self.log_text
 
 
 @dataclass(frozen=True)

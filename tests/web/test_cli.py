@@ -16,6 +16,7 @@ from click.testing import Result
 from punchout.domain.buyers import BuyerRegistry, authenticate
 from punchout.domain.keys import derive_username
 from punchout.domain.profiles import get_profile
+from punchout.web.context import connector_of
 from tests.buyer_side import Browser, BuyerIdentity, setup_request, start_url_of, status_of
 from tests.support import BUYER_SECRET, LiveSandbox
 from tests.web.conftest import LiveConnector
@@ -204,7 +205,7 @@ def test_users_link_after_a_duplicate_email(connector: LiveConnector) -> None:
     linked = run(connector, "users", "link", "acme", "Jane.Doe@buyer.example",
                  "--username", "jane.own", "--password", "Own-pass-1")  # fmt: skip
     assert linked.exit_code == 0, linked.output
-    store = connector.app.extensions["punchout.runtime.store"]
+    store = connector_of(connector.app).store
     assert "Own-pass-1" not in str(store.redis.keys("*")) + str(
         [store.redis.get(k) for k in store.redis.keys("*user*")]
     )
@@ -229,7 +230,7 @@ def test_users_import_is_interrupted_then_resumes(
     csv_file = tmp_path / "users.csv"
     rows = [f"user{n}@buyer.example,User,Number {n}" for n in range(1, 6)]
     csv_file.write_text("email,first_name,last_name\n" + "\n".join(rows) + "\nnot-an-email,X,Y\n")
-    client = connector.app.extensions["punchout.runtime.connector"].client
+    client = connector_of(connector.app).client
     real_create = client.create_customer
     calls = {"n": 0}
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from punchout.domain.buyers import Buyer
 from punchout.domain.identity import IdentityError, PipoLogin
@@ -32,11 +33,13 @@ from punchout.printnow import (
     PrintNowTimeout,
 )
 from punchout.printnow.errors import Forbidden, TokenInvalid
-from punchout.runtime.connector import Connector
 
 from .checks import check_projects, line_name, quantities_comment
 from .errors import Postponed, Refused, Uncertain
 from .records import Group, Ledger, Line, OrderRecord
+
+if TYPE_CHECKING:  # the connector owns the desk: the type only, no import cycle
+    from punchout.runtime.connector import Connector
 
 log = logging.getLogger(__name__)
 
