@@ -51,7 +51,9 @@ class AttachmentTooLarge(Refusal, ValueError):
 
     @property
     def buyer_text(self) -> str:
-        return str(self).capitalize() + "."
+        """The message as a sentence, the file's name as the buyer wrote it."""
+        text = str(self)
+        return text[:1].upper() + text[1:] + "."
 
 
 @dataclass(frozen=True)
