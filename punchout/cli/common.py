@@ -61,10 +61,11 @@ def with_app(command: F) -> F:
 
 
 def connector() -> Connector:
-    from flask import current_app
+    """The app's connector (:func:`punchout.web.context.connector`), imported on first use:
+    the registry commands run without importing Flask."""
+    from punchout.web.context import connector as app_connector
 
-    value: Connector = current_app.extensions["punchout.runtime.connector"]
-    return value
+    return app_connector()
 
 
 def echo_json(value: Any) -> None:

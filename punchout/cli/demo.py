@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import click
 
 from punchout.runtime.settings import SettingsError, load_settings
+from punchout.web.context import connector_of
 
 
 @click.command("demo", short_help="Run the demo on embedded defaults (no secret, no Redis needed).")
@@ -66,7 +67,7 @@ def demo(sandbox_port: int, simulator_port: int) -> None:
         signal.signal(signum, lambda *_: stopped.set())
     stopped.wait()
     running.stop()
-    stop_embedded_redis(running.connector_app.extensions["punchout.runtime.store"].redis)
+    stop_embedded_redis(connector_of(running.connector_app).store.redis)
 
 
 def stop_embedded_redis(client: object) -> None:

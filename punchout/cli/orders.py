@@ -15,17 +15,15 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 import click
-from flask import current_app
 
-from punchout.cli.common import with_app
+from punchout.cli.common import connector, with_app
 from punchout.domain.orders import BadRecord, OrderDesk
 from punchout.domain.orders.records import Ledger, OrderRecord
 from punchout.protocol.numbers import BadNumber, parse_price, parse_quantity
 
 
 def _desk() -> OrderDesk:
-    desk: OrderDesk = current_app.extensions["punchout.domain.orders"]
-    return desk
+    return connector().orders
 
 
 @click.group("orders", short_help="Purchase orders: the ledger, attention, backups.")

@@ -39,6 +39,7 @@ from punchout.domain.keys import Encryptor, generate_secret, hash_secret
 from punchout.domain.registry_file import add_buyer, remove_buyer, set_values
 from punchout.printnow import PrintNowClient
 from punchout.runtime.settings import ENV_PREFIX, SECRET_NAMES, Settings, load_defaults
+from punchout.web.context import connector_of
 
 DEMO_BUYER = "demo"
 #: Files in the instance folder keeping the demo buyer's credentials (owner-only).
@@ -311,7 +312,7 @@ def start_demo(
     servers.append(_start(simulator_server, simulator, "buyer-simulator"))
     demo = Demo(connector_url, sandbox_url, simulator_url, connector_app, account, servers)
     if worker:
-        store_client = connector_app.extensions["punchout.runtime.store"].redis
+        store_client = connector_of(connector_app).store.redis
         demo.worker, demo.worker_log = start_worker(final, store_client)
         log.info("punchout worker started (pid %s); its log: %s", demo.worker.pid, demo.worker_log)
     return demo

@@ -29,6 +29,7 @@ from punchout.domain.profiles import (
     get_profile,
     read_dialect,
 )
+from punchout.errors import ConnectorError
 
 PROTOCOLS = ("cxml", "oci")
 USER_POLICIES = ("per_user", "shared", "guest")
@@ -48,8 +49,9 @@ DEFAULT_IDENTITY_CHAIN = (
 )
 
 
-class RegistryError(ValueError):
-    """The registry file cannot be used; ``problems`` lists everything wrong."""
+class RegistryError(ConnectorError, ValueError):
+    """The registry file cannot be used; ``problems`` lists everything wrong (for the
+    operator: a request that meets it is answered as an unexpected failure)."""
 
     def __init__(self, path: Path | str, problems: list[str]) -> None:
         self.problems = problems

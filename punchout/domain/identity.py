@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from punchout.domain.buyers import Buyer
+from punchout.errors import ConnectorError
 
 #: The identity used for the one account of a ``shared`` buyer.
 SHARED_USER_KEY = "*shared*"
@@ -31,16 +32,25 @@ def user_key(identifier: str) -> str:
     return identifier.lower() if "@" in identifier else identifier
 
 
-class IdentityError(Exception):
-    """The procurement user cannot be mapped to a PIPO account.
+class IdentityError(ConnectorError):
+    """The procurement user cannot be mapped to a PIPO account: only the supplier can fix it.
 
     ``message`` is safe to show the buyer and the user; ``reason`` is for the operator's log.
     """
 
+    code = 409
+    title = "Your storefront account needs the supplier"
+    public_text = None
+    cxml_public_text = None
+    next_step = "admin"
+
     def __init__(self, message: str, reason: str = "") -> None:
-        super().__init__(message)
+        super().__init__(message, reason=reason)
         self.message = message
-        self.reason = reason or message
+
+    @property
+    def reason(self) -> str:
+        return self.log_text
 
 
 @dataclass(frozen=True)

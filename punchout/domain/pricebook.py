@@ -16,6 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from punchout.errors import ConnectorError
+
 CENT = Decimal("0.01")
 #: UN/CEFACT Recommendation 20 codes (and the common Rec. 21 ones) accepted in the book.
 UNITS = frozenset({"EA", "BX", "PK", "RO", "ST", "SET", "C62", "H87", "PCE", "RM", "PAD", "BK"})
@@ -39,8 +41,9 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 MAX_QUANTITY = Decimal(1_000_000)
 
 
-class PriceBookError(ValueError):
-    """The price book cannot be used; ``problems`` lists everything wrong."""
+class PriceBookError(ConnectorError, ValueError):
+    """The price book cannot be used; ``problems`` lists everything wrong (for the operator:
+    a request that meets it is answered as an unexpected failure)."""
 
     def __init__(self, source: Path | str, problems: list[str]) -> None:
         self.problems = problems

@@ -1,8 +1,9 @@
 """A punch-out setup, from the buyer's request to a one-time StartPage URL.
 
 Protocol-neutral: the cXML endpoint and the OCI login both describe the request as a
-:class:`SetupIntent` and get back the URL to open, or a :class:`SetupRefused` whose status
-and message go back to the buyer (and whose reason goes to the operator's log).
+:class:`SetupIntent` and get back the URL to open, or a :class:`SetupRefused` (an error of
+:mod:`punchout.errors`) whose status and message go back to the buyer, rendered by the
+protocol's error answer (and whose reason goes to the operator's log).
 
 For ``edit`` and ``inspect`` the buyer sends back the cart's lines. Each line's
 SupplierPartAuxiliaryID must be a reference this connector signed for this buyer, and its
@@ -24,21 +25,21 @@ from punchout.domain.buyers import Buyer
 from punchout.domain.identity import IdentityError, PipoLogin, ProcurementUser
 from punchout.domain.references import BadReference, read_reference
 from punchout.domain.sessions import PunchoutSession, RestoredItem, new_session_id
+from punchout.errors import Refusal
 from punchout.printnow import PrintNowError
 from punchout.runtime.connector import Connector
-from punchout.runtime.outage import MISCONFIGURED, is_outage
 
 log = logging.getLogger(__name__)
 
 
-class SetupRefused(Exception):
+class SetupRefused(Refusal):
     """The setup cannot go ahead. ``status`` follows cXML (and HTTP) status codes."""
 
-    def __init__(self, status: int, message: str, reason: str = "") -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.reason = reason or message
+    title = "The punch-out could not start"
+
+    @property
+    def status(self) -> int:
+        return self.code
 
 
 @dataclass(frozen=True)
@@ -91,14 +92,11 @@ def start_punchout(c: Connector, buyer: Buyer, intent: SetupIntent, *, session_i
     except IdentityError as exc:
         raise SetupRefused(403, exc.message, exc.reason) from exc
     except PrintNowError as exc:
-        if not is_outage(exc):  # an unknown storefront, refused credentials: not "try later"
-            raise SetupRefused(
-                500, MISCONFIGURED, f"buyer {buyer.id}: PrintNow refused the setup: {exc}"
-            ) from exc
+        # An outage is "try later" (503); an unknown storefront or refused credentials are a
+        # configuration to fix (500): the PrintNow error knows which, and its words.
+        failed = "failed during" if exc.is_outage else "refused"
         raise SetupRefused(
-            503,
-            "The print storefront is not answering right now; please try again in a few minutes.",
-            f"buyer {buyer.id}: PrintNow failed during setup: {exc}",
+            exc.code, exc.cxml_text, f"buyer {buyer.id}: PrintNow {failed} the setup: {exc}"
         ) from exc
     session = PunchoutSession(
         id=session_id or new_session_id(),

@@ -3,12 +3,28 @@
 Every error keeps the HTTP ``status`` (``None`` when no answer came) and PrintNow's own
 ``message``. The texts never carry a password, a session token or an API key: the client
 builds them only from the status, the server's message and the endpoint path.
+
+In the connector's error tree (:mod:`punchout.errors`) a PrintNow error that reaches a buyer
+is an outage (no answer, or 5xx: try again later, 503) or a configuration only the supplier
+can fix (any other refusal: a page answers 502, a cXML Status 500); the text is for the log.
 """
 
 from __future__ import annotations
 
+from punchout.errors import MISCONFIGURED, ConnectorError
 
-class PrintNowError(Exception):
+#: A PrintNow outage, as the person reads it on a page.
+STOREFRONT_DOWN = (
+    "The print storefront is not answering right now. Your designs are safe; please try "
+    "again in a few minutes."
+)
+#: The same, in a cXML Status.
+STOREFRONT_DOWN_CXML = (
+    "The print storefront is not answering right now; please try again in a few minutes."
+)
+
+
+class PrintNowError(ConnectorError):
     """PrintNow refused, failed or could not be reached."""
 
     def __init__(self, status: int | None, message: str, *, endpoint: str = ""):
@@ -18,6 +34,19 @@ class PrintNowError(Exception):
         where = f" on {endpoint}" if endpoint else ""
         code = f"HTTP {status}" if status is not None else "no answer"
         super().__init__(f"PrintNow {code}{where}: {message}")
+        if self.is_outage:
+            self.code, self.title, self.next_step = 503, "The storefront is unavailable", "retry"
+            self.public_text, self.cxml_public_text = STOREFRONT_DOWN, STOREFRONT_DOWN_CXML
+        else:
+            self.code, self.page_status = 500, 502
+            self.title, self.next_step = "The storefront cannot be opened", "admin"
+            self.public_text = self.cxml_public_text = MISCONFIGURED
+
+    @property
+    def is_outage(self) -> bool:
+        """True when PrintNow did not answer or failed on its side (5xx): trying later can
+        help; otherwise a configuration must be fixed."""
+        return self.status is None or self.status >= 500
 
 
 class BadRequest(PrintNowError):

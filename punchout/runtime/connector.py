@@ -1,8 +1,11 @@
 """The connector's parts, wired once per process from the settings.
 
-Web views reach every collaborator through one :class:`Connector` kept on the Flask app, so
-the domain modules never import Flask and tests can build a connector around a real Redis and
-a live PrintNow sandbox.
+:class:`Connector` is the one owner of every part a request or a command needs: settings,
+store, PrintNow client, sessions, accounts, keys, the order desk, the browser binding and the
+failed-login limits. The app factory builds one and keeps it on the app
+(:class:`punchout.web.context.ConnectorApp`); views and commands reach it through
+:func:`punchout.web.context.connector`, so the domain modules never import Flask and tests can
+build a connector around a real Redis and a live PrintNow sandbox.
 """
 
 from __future__ import annotations
@@ -16,11 +19,14 @@ from punchout import resources
 from punchout.domain.accounts import Accounts
 from punchout.domain.buyers import Buyer, BuyerRegistry
 from punchout.domain.keys import Encryptor, KeyRing
+from punchout.domain.orders import OrderDesk
 from punchout.domain.pricebook import PriceBook
 from punchout.domain.sessions import SessionStore
 from punchout.printnow import PrintNowClient, PrintNowError
 from punchout.runtime.settings import Settings
 from punchout.runtime.store import Store
+from punchout.web.auth_limit import AuthLimiter
+from punchout.web.binding import Binding
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +82,8 @@ def _load_registry(path: Path) -> BuyerRegistry:
 
 @dataclass
 class Connector:
-    """Everything a request needs: settings, stores, PrintNow, buyers, prices and keys."""
+    """Everything a request needs: settings, stores, PrintNow, buyers, prices, keys, the order
+    desk, the browser binding and the failed-login limits."""
 
     settings: Settings
     store: Store
@@ -87,6 +94,12 @@ class Connector:
     keys: KeyRing = field(init=False, repr=False)
     #: The reference signing keys, current first (see :mod:`punchout.domain.references`).
     reference_key: tuple[bytes, ...] = field(init=False, repr=False)
+    #: Purchase orders, created and processed once (a test may swap in one with its clock).
+    orders: OrderDesk = field(init=False, repr=False)
+    #: Which punch-out sessions a browser may use (the signed cookie).
+    binding: Binding = field(init=False, repr=False)
+    #: Failed cXML and OCI logins, counted in Redis.
+    auth_limiter: AuthLimiter = field(init=False, repr=False)
     _registry: ReloadingFile = field(init=False, repr=False)
     _pricebook: ReloadingFile = field(init=False, repr=False)
 
@@ -106,6 +119,9 @@ class Connector:
         )
         self._registry = ReloadingFile(s.buyers_path, _load_registry)
         self._pricebook = ReloadingFile(pricebook_path(s), PriceBook.load)
+        self.orders = OrderDesk(self)
+        self.binding = Binding(s.secret_key, max_age=s.session_ttl_seconds * 4)
+        self.auth_limiter = AuthLimiter.for_store(self.store, s.auth_failure_limits)
 
     @property
     def registry(self) -> BuyerRegistry:

@@ -5,7 +5,9 @@ pages carry session links and tokens; a Content-Security-Policy whose ``frame-an
 lets only the buyer's return hosts (which show the connector in their iframe) frame a page;
 no referrer; no content sniffing. Passwords are redacted from every log line
 (:mod:`punchout.runtime.log_redaction`), and failed authentications are rate-limited
-(:mod:`punchout.web.auth_limit`).
+(:mod:`punchout.web.auth_limit`). Errors are answered once per protocol
+(:mod:`punchout.web.error_answers`). The app keeps the one :class:`Connector` that owns every
+part (:class:`punchout.web.context.ConnectorApp`).
 """
 
 from __future__ import annotations
@@ -15,33 +17,26 @@ import re
 from typing import Any
 
 import redis
-from flask import Flask, g, request
-from werkzeug.exceptions import HTTPException
+from flask import Flask, g
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from punchout import resources
 from punchout.domain.buyers import Buyer, RegistryError
-from punchout.domain.orders import OrderDesk
 from punchout.printnow import PrintNowClient
 from punchout.runtime import log_redaction
 from punchout.runtime.connector import Connector, make_printnow_client
 from punchout.runtime.observability import metrics, requests_log
 from punchout.runtime.settings import Settings, SettingsError, load_settings
 from punchout.runtime.store import Store, connect_redis, durability
-from punchout.web import cxml_endpoint, health, oci_endpoint, pages
+from punchout.web import cxml_endpoint, error_answers, health, oci_endpoint, pages
 from punchout.web import printnow_webhook as webhook
-from punchout.web.auth_limit import AuthLimiter
-from punchout.web.binding import Binding
-from punchout.web.context import page
+from punchout.web.context import ConnectorApp, connector
 
 log = logging.getLogger(__name__)
 
 #: A return host as it may appear in a CSP source: a name, an IPv4 address or *.name.
 _CSP_HOST = re.compile(r"(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*")
-
-#: Paths whose callers are procurement systems: errors there are answered as cXML.
-CXML_PATHS = ("/cxml",)
 
 
 def create_app(
@@ -58,7 +53,13 @@ def create_app(
     """
     settings = settings or load_settings()
     log_redaction.install()
-    app = Flask(
+    if printnow is None and settings.uses_sandbox:
+        raise SettingsError([SANDBOX_REFUSAL])
+    store = Store(redis_client or connect_redis(settings.redis_url, settings.instance_path))
+    _report_durability(store, settings)
+    the_connector = Connector(settings, store, printnow or make_printnow_client(settings))
+    app = ConnectorApp(
+        the_connector,
         "punchout",
         instance_path=str(settings.instance_path),
         template_folder=resources.TEMPLATES,
@@ -68,33 +69,14 @@ def create_app(
     if settings.proxy_hops:  # the client's address and the scheme, as the proxies saw them
         app.wsgi_app = trust_proxies(app.wsgi_app, settings.proxy_hops)  # type: ignore[method-assign]
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
-    if printnow is None and settings.uses_sandbox:
-        raise SettingsError([SANDBOX_REFUSAL])
-    client = redis_client or connect_redis(settings.redis_url, settings.instance_path)
-    store = Store(client)
-    _report_durability(store, settings)
-    connector = Connector(settings, store, printnow or make_printnow_client(settings))
-    app.extensions["punchout.runtime.settings"] = settings
-    app.extensions["punchout.runtime.store"] = store
-    app.extensions["punchout.printnow"] = connector.client
-    app.extensions["punchout.runtime.connector"] = connector
-    app.extensions["punchout.domain.orders"] = OrderDesk(connector)
-    app.extensions["punchout.binding"] = Binding(
-        settings.secret_key, max_age=settings.session_ttl_seconds * 4
-    )
-    app.extensions["punchout.auth_limiter"] = AuthLimiter.for_store(
-        store, settings.auth_failure_limits
-    )
-    metrics.instrument(connector.client.http)
+    metrics.instrument(the_connector.client.http)
     requests_log.install(app)
     app.before_request(_watch_password_fields)
     app.after_request(_security_headers)
     blueprints = (health.bp, metrics.bp, cxml_endpoint.bp, oci_endpoint.bp, pages.bp, webhook.bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
-    app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(redis.exceptions.RedisError, _redis_unavailable)
-    app.register_error_handler(Exception, _unexpected_error)
+    error_answers.register(app)
     return app
 
 
@@ -132,17 +114,11 @@ def _watch_password_fields() -> None:
     log_redaction.watch_fields(b.oci.password_field for b in _registered_buyers())
 
 
-def _connector() -> Connector:
-    from punchout.web.context import connector
-
-    return connector()
-
-
 def _registered_buyers() -> list[Buyer]:
     """Every buyer in the registry; none while it has never loaded (then no buyer can be
     served, and ``/readyz`` says why, rather than every answer being a 500)."""
     try:
-        return list(_connector().registry.all())
+        return list(connector().registry.all())
     except RegistryError:
         return []
 
@@ -170,56 +146,3 @@ def frame_sources(buyer: Buyer) -> list[str]:
         if buyer.allow_http_return or host in ("localhost", "127.0.0.1", "[::1]"):
             sources.append(f"http://{host}:*")
     return sources
-
-
-def _wants_cxml() -> bool:
-    return request.path.startswith(CXML_PATHS)
-
-
-def _http_error(exc: HTTPException) -> Response:
-    code = exc.code or 500
-    if _wants_cxml():
-        messages = {
-            405: "Send cXML documents with POST.",
-            413: "The document is larger than this endpoint accepts.",
-        }
-        return cxml_endpoint.status_response(code, messages.get(code, exc.name))
-    return page(
-        exc.name,
-        {
-            400: "The request was not understood. Please go back and try again.",
-            404: "There is nothing at this address.",
-            405: "This address does not accept that kind of request.",
-            413: "What was sent is too large.",
-        }.get(code, "Something went wrong. Please try again."),
-        status=code,
-    )
-
-
-def _redis_unavailable(exc: redis.exceptions.RedisError) -> Response:
-    """Redis down or failing: nothing was decided, so the answer is "retry later" (cXML 560,
-    HTTP 503), never the 500 that tells a buyer an order may exist."""
-    log.error("Redis unavailable on %s %s: %s", request.method, request.path, exc)
-    if _wants_cxml():
-        return cxml_endpoint.status_response(
-            560, "The supplier's system is temporarily unavailable; please retry later."
-        )
-    return page(
-        "Temporarily unavailable",
-        "The punch-out service is briefly unavailable. Please try again in a few minutes.",
-        status=503,
-    )
-
-
-def _unexpected_error(exc: Exception) -> Response:
-    log.exception("unexpected error on %s %s", request.method, request.path)
-    if _wants_cxml():
-        return cxml_endpoint.status_response(
-            500, "The supplier could not process the request; please try again later."
-        )
-    return page(
-        "Something went wrong",
-        "The punch-out could not continue. Please try again; if it keeps happening, "
-        "contact the supplier.",
-        status=500,
-    )

@@ -1,36 +1,38 @@
-"""Small helpers every view uses: the connector, the browser binding and readable pages."""
+"""Small helpers every view uses: the connector, the buyer served and readable pages."""
 
 from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any
 
-from flask import current_app, g, make_response, render_template
+from flask import Flask, current_app, g, make_response, render_template
 from werkzeug.wrappers import Response
 
 from punchout.domain.buyers import Buyer
+from punchout.errors import NextStep
 from punchout.runtime.connector import Connector
-from punchout.web.auth_limit import AuthLimiter
-from punchout.web.binding import Binding
+
+
+class ConnectorApp(Flask):
+    """The connector's Flask app: the one place its :class:`Connector` is kept."""
+
+    def __init__(self, connector: Connector, import_name: str, **options: Any) -> None:
+        super().__init__(import_name, **options)
+        self.connector = connector
+
+
+def connector_of(app: Flask) -> Connector:
+    """The connector an app was built around (tests and the demo hold the app itself)."""
+    if not isinstance(app, ConnectorApp):
+        raise TypeError(f"{app.name!r} is not a connector app")
+    return app.connector
 
 
 def connector() -> Connector:
-    value = current_app.extensions["punchout.runtime.connector"]
-    assert isinstance(value, Connector)
-    return value
-
-
-def binding() -> Binding:
-    value = current_app.extensions["punchout.binding"]
-    assert isinstance(value, Binding)
-    return value
-
-
-def auth_limiter() -> AuthLimiter:
-    value = current_app.extensions["punchout.auth_limiter"]
-    assert isinstance(value, AuthLimiter)
-    return value
+    """The connector of the app serving this request or command: every part it owns
+    (settings, store, sessions, accounts, order desk, binding, failed-login limits)."""
+    return connector_of(current_app)
 
 
 def serving(buyer: Buyer) -> Buyer:
@@ -48,11 +50,6 @@ def request_id() -> str:
         value = g.request_id = secrets.token_hex(8)
     return str(value)
 
-
-#: What a person can do about an error: try again later (an outage, a slow storefront),
-#: ask their administrator (a configuration the supplier or buyer must fix), or start the
-#: punch-out again from the procurement system (an expired link or session).
-NextStep = Literal["retry", "admin", "restart", ""]
 
 BUYER_DISABLED = (
     "Punch-out is switched off for your organisation",

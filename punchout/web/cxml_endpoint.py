@@ -3,7 +3,8 @@
 Every answer is a well-formed cXML Response with a Status, whatever goes wrong: an oversized
 body gets 413, an unparseable one 400 naming the problem, unknown credentials 401 (never
 saying which part failed), a request type the connector does not handle 501. The HTTP status
-mirrors the cXML one, as buyers' systems look at either.
+mirrors the cXML one, as buyers' systems look at either. Refusals are raised as errors of
+:mod:`punchout.errors` and answered by :mod:`punchout.web.error_answers`.
 """
 
 from __future__ import annotations
@@ -11,12 +12,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
 from punchout.domain.buyer_checks import authenticate
 from punchout.domain.buyers import Buyer
 from punchout.domain.identity import ANONYMOUS_USER, ProcurementUser, identify_user
-from punchout.domain.orders import OrderDesk
 from punchout.domain.sessions import Resend, new_session_id
 from punchout.domain.setup_flow import (
     ReturnedLine,
@@ -25,19 +25,15 @@ from punchout.domain.setup_flow import (
     reopen_punchout,
     start_punchout,
 )
+from punchout.errors import Refusal, http_status_of
 from punchout.protocol.cxml import build
 from punchout.protocol.cxml.model import Credential, OrderRequest, PunchOutSetupRequest, Request
-from punchout.protocol.cxml.parse import MalformedDocument, PayloadTooLarge, parse_xml
-from punchout.protocol.cxml.read import InvalidRequest, read_request
+from punchout.protocol.cxml.parse import parse_xml
+from punchout.protocol.cxml.read import read_request
 from punchout.runtime.observability.requests_log import note
-from punchout.web.context import auth_limiter, connector
-from punchout.web.multipart import (
-    AttachmentTooLarge,
-    BadMultipart,
-    RelatedBody,
-    is_related,
-    split_related,
-)
+from punchout.web.context import connector
+from punchout.web.multipart import RelatedBody, is_related, split_related
+from punchout.web.refusals import LoginRefused, TooManyFailedLogins
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +53,7 @@ def cxml_response(document: bytes, status: int) -> Response:
 
 def status_response(code: int, message: str = "") -> Response:
     """A cXML Response carrying only a Status, with the same HTTP status."""
-    http = code if 200 <= code < 600 and code != 560 else 503
-    return cxml_response(build.response(code, message), http)
+    return cxml_response(build.response(code, message), http_status_of(code))
 
 
 @bp.post("/cxml")
@@ -66,32 +61,22 @@ def cxml() -> Response:
     c = connector()
     body = request.get_data(cache=False)
     related: RelatedBody | None = None
-    try:
-        if is_related(request.content_type or ""):
-            # Only the cXML part is decoded before the credentials are checked.
-            related = split_related(request.content_type or "", body)
-            body = related.document
-        root = parse_xml(body, max_bytes=c.settings.max_body_bytes)
-        req = read_request(root)
-    except PayloadTooLarge:
-        log.warning("cXML request refused: body of %d bytes is too large", len(body))
-        return status_response(413, "The document is larger than this endpoint accepts.")
-    except (MalformedDocument, InvalidRequest, BadMultipart) as exc:
-        log.warning("cXML request refused: %s", exc)
-        return status_response(400, str(exc))
+    if is_related(request.content_type or ""):
+        # Only the cXML part is decoded before the credentials are checked.
+        related = split_related(request.content_type or "", body)
+        body = related.document
+    req = read_request(parse_xml(body, max_bytes=c.settings.max_body_bytes))
     note(document=req.kind, payload_id=req.payload_id or "")
     credential = "cxml:" + _named(req.header.from_credentials).casefold()
     address = request.remote_addr or ""
-    wait = auth_limiter().retry_after(credential, address)
+    wait = c.auth_limiter.retry_after(credential, address)
     if wait:
-        log.warning("cXML request from %s refused: too many failed logins", address)
-        response = status_response(429, "Too many failed logins; try again later.")
-        response.headers["Retry-After"] = str(wait)
-        return response
-    buyer = _authenticate(req)
-    if buyer is None:
-        auth_limiter().failed(credential, address)
-        return status_response(401, "The credentials were not recognised.")
+        raise TooManyFailedLogins(wait, f"cXML request from {address}: too many failed logins")
+    try:
+        buyer = _authenticate(req)
+    except LoginRefused:
+        c.auth_limiter.failed(credential, address)
+        raise
     note(buyer=buyer.id)
     if req.kind == "ProfileRequest":
         return cxml_response(build.profile_response(_transactions()), 200)
@@ -100,25 +85,16 @@ def cxml() -> Response:
         return _setup(buyer, req, req.body, body)
     if req.kind == "OrderRequest":
         assert isinstance(req.body, OrderRequest)
-        try:
-            attachments = (
-                related.attachments(max_attachment_bytes=c.settings.max_attachment_bytes)
-                if related
-                else []
-            )
-        except AttachmentTooLarge as exc:
-            log.warning("buyer %s: cXML request refused: %s", buyer.id, exc)
-            return status_response(413, str(exc).capitalize() + ".")
-        except BadMultipart as exc:
-            log.warning("buyer %s: cXML request refused: %s", buyer.id, exc)
-            return status_response(400, str(exc))
-        desk: OrderDesk = current_app.extensions["punchout.domain.orders"]
-        answer = desk.receive(
+        attachments = (
+            related.attachments(max_attachment_bytes=c.settings.max_attachment_bytes)
+            if related
+            else []
+        )
+        answer = c.orders.receive(
             buyer, req.body, payload_id=req.payload_id, document=body, attachments=attachments
         )
         return status_response(answer.code, answer.message)
-    log.info("buyer %s: %s is not supported", buyer.id, req.kind)
-    return status_response(501, f"{req.kind} is not supported by this supplier.")
+    raise Refusal(501, f"{req.kind} is not supported by this supplier.")
 
 
 def _transactions() -> list[tuple[str, str]]:
@@ -126,8 +102,9 @@ def _transactions() -> list[tuple[str, str]]:
     return [(name, c.url("/cxml")) for name in TRANSACTIONS]
 
 
-def _authenticate(req: Request) -> Buyer | None:
-    """The buyer whose From credential and shared secret match, in constant time."""
+def _authenticate(req: Request) -> Buyer:
+    """The buyer whose From credential and shared secret match, in constant time; else
+    :class:`LoginRefused`."""
     c = connector()
     header = req.header
     buyer = c.registry.find_by_credentials(
@@ -136,11 +113,11 @@ def _authenticate(req: Request) -> Buyer | None:
     secret = _shared_secret(header.sender_credentials) or _shared_secret(header.from_credentials)
     if buyer is None or "cxml" not in buyer.protocols:
         authenticate(None, secret)  # costs what a known identity costs: timing tells nothing
-        log.warning("cXML request from unknown credentials %s", _named(header.from_credentials))
-        return None
+        raise LoginRefused(
+            f"cXML request from unknown credentials {_named(header.from_credentials)}"
+        )
     if not authenticate(buyer, secret, now=None):
-        log.warning("buyer %s: wrong or missing shared secret", buyer.id)
-        return None
+        raise LoginRefused(f"buyer {buyer.id}: wrong or missing shared secret")
     return buyer
 
 
@@ -173,7 +150,7 @@ def _setup(buyer: Buyer, req: Request, setup: PunchOutSetupRequest, body: bytes)
             req.payload_id,
         )
     if setup.operation not in {"create", "edit", "inspect"}:
-        return status_response(501, f"The operation {setup.operation!r} is not supported.")
+        raise SetupRefused(501, f"The operation {setup.operation!r} is not supported.")
     buyer_conf = buyer
     user = identify_user(
         buyer_conf.identity_chain,
@@ -186,7 +163,7 @@ def _setup(buyer: Buyer, req: Request, setup: PunchOutSetupRequest, body: bytes)
         # that sends no user at all may be onboarded to share one account (no_user).
         user = ProcurementUser(key=ANONYMOUS_USER)
     if user is None:
-        return status_response(
+        raise SetupRefused(
             400,
             "The request does not say who the user is: send the user's e-mail in a UserEmail "
             "extrinsic or a Contact.",
@@ -211,11 +188,7 @@ def _setup(buyer: Buyer, req: Request, setup: PunchOutSetupRequest, body: bytes)
         ],
     )
     session_id = new_session_id()
-    try:
-        start_url = start_punchout(c, buyer, intent, session_id=session_id)
-    except SetupRefused as exc:
-        log.warning("buyer %s: setup refused (%d): %s", buyer.id, exc.status, exc.reason)
-        return status_response(exc.status, exc.message)
+    start_url = start_punchout(c, buyer, intent, session_id=session_id)
     if req.payload_id:
         c.sessions.remember_setup(buyer.id, req.payload_id, body, session_id)
     return cxml_response(build.punchout_setup_response(start_url), 200)

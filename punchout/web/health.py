@@ -12,12 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 import requests
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from redis.exceptions import RedisError
 
 from punchout.domain.backchannel.readiness import orders_api
 from punchout.runtime.connector import Connector
 from punchout.runtime.store import durability
+from punchout.web.context import connector
 
 bp = Blueprint("health", __name__)
 
@@ -28,8 +29,7 @@ Check = Callable[[Connector], tuple[bool, str]]
 @bp.get("/")
 def index() -> str:
     """A short page saying what this service is and where its endpoints are."""
-    settings = current_app.extensions["punchout.runtime.settings"]
-    return render_template("index.html", public_url=settings.public_url)
+    return render_template("index.html", public_url=connector().settings.public_url)
 
 
 @bp.get("/favicon.ico")
@@ -106,7 +106,7 @@ READINESS_CHECKS: list[tuple[str, Check]] = [
 @bp.get("/readyz")
 def readyz() -> tuple[dict[str, Any], int]:
     """200 when every readiness check passes, 503 otherwise; each check's result in the body."""
-    c: Connector = current_app.extensions["punchout.runtime.connector"]
+    c = connector()
     checks: dict[str, dict[str, Any]] = {}
     for name, check in READINESS_CHECKS:
         ok, detail = check(c)

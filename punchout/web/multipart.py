@@ -25,6 +25,7 @@ from email.parser import BytesHeaderParser
 from werkzeug.http import parse_options_header
 
 from punchout.domain.orders import Attachment
+from punchout.errors import Refusal
 
 #: Most parts one body may have: the cXML document and its attachments.
 MAX_PARTS = 50
@@ -35,12 +36,24 @@ _BLANK_LINE = re.compile(rb"\r?\n\r?\n")
 _ENCODINGS = ("", "7bit", "8bit", "binary", "base64", "quoted-printable")
 
 
-class BadMultipart(ValueError):
-    """The multipart body cannot be used; the text says why."""
+class BadMultipart(Refusal, ValueError):
+    """The multipart body cannot be used; the text says why: 400."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(400, message)
 
 
-class AttachmentTooLarge(ValueError):
-    """An attachment is larger than the connector accepts."""
+class AttachmentTooLarge(Refusal, ValueError):
+    """An attachment is larger than the connector accepts: 413."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(413, message)
+
+    @property
+    def buyer_text(self) -> str:
+        """The message as a sentence, the file's name as the buyer wrote it."""
+        text = str(self)
+        return text[:1].upper() + text[1:] + "."
 
 
 @dataclass(frozen=True)

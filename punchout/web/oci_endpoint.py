@@ -6,7 +6,8 @@ attempts rate-limited), the HOOK_URL's host must be on the buyer's allowlist, th
 from the configured fields, and the browser goes on through the same one-time StartPage,
 storefront and cart review as a cXML punch-out. FUNCTION=VALIDATE and BACKGROUND_SEARCH
 answer on this URL with an auto-submitted OCI form and no UI; FUNCTION=DETAIL shows a
-read-only product page. Every refusal is a readable page that gives nothing away.
+read-only product page. Every refusal is raised as an error of :mod:`punchout.errors` and
+answered as a readable page that gives nothing away (:mod:`punchout.web.error_answers`).
 """
 
 from __future__ import annotations
@@ -25,27 +26,19 @@ from punchout.domain.cart import offer_key
 from punchout.domain.identity import ANONYMOUS_USER, IdentityError, ProcurementUser, user_key
 from punchout.domain.pricebook import PriceItem, Unpriced
 from punchout.domain.references import BadReference, read_reference
-from punchout.domain.setup_flow import SetupIntent, SetupRefused, start_punchout
+from punchout.domain.setup_flow import SetupIntent, start_punchout
+from punchout.errors import Refusal
 from punchout.printnow import PrintNowError
 from punchout.protocol import oci
 from punchout.protocol.numbers import BadNumber, parse_quantity
 from punchout.runtime.observability.requests_log import note
-from punchout.web.context import auth_limiter, connector, page, serving
+from punchout.web.context import connector, serving
 from punchout.web.delivery import oci_form
+from punchout.web.refusals import LoginRefused, TooManyFailedLogins
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("oci", __name__)
-
-LOGIN_REFUSED = (
-    "The catalog login was not accepted. Please ask your SAP administrator to check the "
-    "catalog's settings, or contact the supplier."
-)
-
-TOO_MANY = (
-    "The catalog login failed too many times, so it is paused for a while. Please try again "
-    "later; if it keeps happening, ask your SAP administrator to check the catalog's password."
-)
 
 
 @bp.route("/oci/<buyer_id>", methods=["GET", "POST"])
@@ -62,41 +55,37 @@ def entry(buyer_id: str) -> Response:
     )
     note(document="OCI " + (callup.function or "call-up"))
     credential, address = f"oci:{buyer_id.casefold()}", request.remote_addr or ""
-    wait = auth_limiter().retry_after(credential, address)
+    wait = c.auth_limiter.retry_after(credential, address)
     if wait:
-        log.warning("OCI call-up for %r from %s refused: too many failed logins", buyer_id, address)
-        response = page("Too many failed logins", TOO_MANY, status=429)
-        response.headers["Retry-After"] = str(wait)
-        return response
+        raise TooManyFailedLogins(
+            wait, f"OCI call-up for {buyer_id!r} from {address}: too many failed logins"
+        )
     if not _login_ok(buyer, callup):
-        auth_limiter().failed(credential, address)
+        c.auth_limiter.failed(credential, address)
         if buyer is not None and "oci" in buyer.protocols and not buyer.oci_secrets:
-            log.warning(
-                "buyer %s has no OCI password yet: give it one with "
-                "`punchout buyers rotate-secret %s --oci`",
-                buyer.id,
-                buyer.id,
+            raise LoginRefused(
+                f"buyer {buyer.id} has no OCI password yet: give it one with "
+                f"`punchout buyers rotate-secret {buyer.id} --oci`"
             )
-        log.warning("OCI call-up for %r refused: unknown buyer or wrong login", buyer_id)
-        return page("Catalog login not accepted", LOGIN_REFUSED, status=401)
+        raise LoginRefused(f"OCI call-up for {buyer_id!r}: unknown buyer or wrong login")
     assert buyer is not None
     serving(buyer)
     if not callup.hook_url:
-        return page(
-            "The return address is missing",
+        raise Refusal(
+            400,
             f"SAP did not send the {buyer.oci.hook_field} field, so the cart could not be "
             "returned. Please ask your SAP administrator to check the catalog's call-up "
             "parameters.",
-            status=400,
+            title="The return address is missing",
         )
     hook_url = approved_return_url(buyer, callup.hook_url)
     if hook_url is None:
-        log.warning("buyer %s: OCI HOOK_URL host not allowed: %r", buyer.id, callup.hook_url)
-        return page(
-            "The return address is not registered",
+        raise Refusal(
+            403,
             "The address your procurement system asked us to return the cart to is not "
             "registered for your organisation. Please contact the supplier.",
-            status=403,
+            f"OCI HOOK_URL host not allowed: {callup.hook_url!r}",
+            title="The return address is not registered",
         )
     # From here on the cart only ever goes to the URL as a browser reads it, normalised.
     callup = replace(callup, hook_url=hook_url)
@@ -107,11 +96,11 @@ def entry(buyer_id: str) -> Response:
     if callup.function == "DETAIL":
         return _detail(buyer, callup)
     if callup.function:
-        return page(
-            "This catalog function is not supported",
+        raise Refusal(
+            400,
             f"FUNCTION={callup.function} is not supported; VALIDATE, DETAIL and "
             "BACKGROUND_SEARCH are.",
-            status=400,
+            title="This catalog function is not supported",
         )
     return _punch_out(buyer, callup)
 
@@ -139,13 +128,13 @@ def _user(buyer: Buyer, callup: oci.Callup) -> ProcurementUser | None:
 def _punch_out(buyer: Buyer, callup: oci.Callup) -> Response:
     user = _user(buyer, callup)
     if user is None:
-        log.warning("buyer %s: OCI call-up names no user (%s)", buyer.id, buyer.oci.user_fields)
-        return page(
-            "Your user could not be identified",
+        raise Refusal(
+            400,
             "SAP did not send who you are, so your storefront account could not be opened. "
             "Please ask your SAP administrator to pass the user's e-mail in the "
             f"{buyer.oci.user_fields[0] if buyer.oci.user_fields else 'USER_EMAIL'} field.",
-            status=400,
+            f"OCI call-up names no user ({buyer.oci.user_fields})",
+            title="Your user could not be identified",
         )
     intent = SetupIntent(
         protocol="oci",
@@ -155,12 +144,7 @@ def _punch_out(buyer: Buyer, callup: oci.Callup) -> Response:
         return_target=callup.target,
         extra={"charset": callup.charset, "oci_version": callup.version},
     )
-    try:
-        start_url = start_punchout(connector(), buyer, intent)
-    except SetupRefused as exc:
-        log.warning("buyer %s: OCI punch-out refused (%d): %s", buyer.id, exc.status, exc.reason)
-        return page("The punch-out could not start", exc.message, status=exc.status)
-    return redirect(start_url, code=303)
+    return redirect(start_punchout(connector(), buyer, intent), code=303)
 
 
 def _resolve_product(buyer: Buyer, product_id: str) -> tuple[str, str]:
@@ -178,36 +162,35 @@ def _resolve_product(buyer: Buyer, product_id: str) -> tuple[str, str]:
 def _validate(buyer: Buyer, callup: oci.Callup) -> Response:
     """Price each item asked about (plain PRODUCTID/QUANTITY, or indexed ``[n]`` fields)."""
     if not callup.products:
-        return page(
-            "Nothing to validate",
+        raise Refusal(
+            400,
             "FUNCTION=VALIDATE needs a PRODUCTID (or PRODUCTID[1], PRODUCTID[2], ...).",
-            status=400,
+            title="Nothing to validate",
         )
-    items = []
-    for n, (product_id, quantity_text) in enumerate(callup.products, start=1):
-        item = _validated_item(buyer, n, product_id, quantity_text)
-        if isinstance(item, Response):
-            return item
-        items.append(item)
+    items = [
+        _validated_item(buyer, n, product_id, quantity_text)
+        for n, (product_id, quantity_text) in enumerate(callup.products, start=1)
+    ]
     fields = oci.new_item_fields(items, buyer.oci.cust_fields)
     return oci_form(callup.hook_url, callup.target, fields, callup.charset)
 
 
-def _validated_item(
-    buyer: Buyer, n: int, product_id: str, quantity_text: str
-) -> oci.OciItem | Response:
+def _validated_item(buyer: Buyer, n: int, product_id: str, quantity_text: str) -> oci.OciItem:
     c = connector()
     template, product = _resolve_product(buyer, product_id)
     try:
         quantity = parse_quantity(quantity_text or "1", field=f"QUANTITY of item {n}")
-    except BadNumber as exc:
-        log.info("buyer %s: OCI VALIDATE refused: %s", buyer.id, exc)
-        return page("This quantity cannot be validated", f"{exc}.", status=400)
+    except BadNumber as exc:  # the item's number says which line to fix
+        raise Refusal(400, f"{exc}.", title="This quantity cannot be validated") from exc
     try:
         line = c.pricebook.price(buyer.price_book, template, quantity)
     except Unpriced as exc:
-        log.info("buyer %s: OCI VALIDATE of %r refused: %s", buyer.id, product_id, exc)
-        return page("This product cannot be validated", f"Item {n}: {exc}.", status=422)
+        raise Refusal(
+            422,
+            f"Item {n}: {exc}.",
+            f"OCI VALIDATE of {product_id!r} refused: {exc}",
+            title="This product cannot be validated",
+        ) from exc
     return oci.OciItem(
         description=line.description,
         quantity=quantity,
@@ -254,8 +237,8 @@ def _detail(buyer: Buyer, callup: oci.Callup) -> Response:
     template, product = _resolve_product(buyer, callup.product_id)
     item = c.pricebook.item(buyer.price_book, template) if template else None
     if item is None:
-        return page(
-            "Product not found", "This product is not in your catalog any more.", status=404
+        raise Refusal(
+            404, "This product is not in your catalog any more.", title="Product not found"
         )
     design: dict[str, str] | None = {}
     if product != template:

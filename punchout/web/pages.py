@@ -22,16 +22,15 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from punchout.domain.buyers import Buyer
 from punchout.domain.cart import Cart, Selection, build_cart, remember_offers
-from punchout.domain.identity import IdentityError, PipoLogin, ProcurementUser
+from punchout.domain.identity import PipoLogin, ProcurementUser
 from punchout.domain.pricebook import CartRejected, Unpriced
 from punchout.domain.sessions import PunchoutSession
-from punchout.printnow import PrintNowError, Project, TokenInvalid
+from punchout.printnow import Project, TokenInvalid
 from punchout.protocol.numbers import parse_quantity
 from punchout.runtime.connector import Connector
-from punchout.runtime.outage import MISCONFIGURED, is_outage
 from punchout.web import branding, delivery
 from punchout.web.cart_rows import Typed, cart_rows, quantity_error
-from punchout.web.context import BUYER_DISABLED, binding, connector, page, serving
+from punchout.web.context import BUYER_DISABLED, connector, page, serving
 
 log = logging.getLogger(__name__)
 
@@ -68,15 +67,9 @@ def start(token: str) -> BaseResponse:
         if not session.projects_seen:
             # The designs that exist before the user starts: the others are this session's.
             opened = _Open(session, buyer)
-            try:  # the session may have waited hours: its PIPO token is renewed if needed
-                listed = _with_login(opened, c.client.list_projects)
-            except (PrintNowError, IdentityError) as exc:
-                log.error("session %s: PrintNow failed at the StartPage: %s", session.id[:8], exc)
-                if isinstance(exc, IdentityError):
-                    return page(
-                        "Your storefront account needs the supplier", exc.message, status=409
-                    )
-                return _printnow_failed(exc)
+            # The session may have waited hours: its PIPO token is renewed if needed. A
+            # PrintNow or identity failure is answered by its own page (punchout.errors).
+            listed = _with_login(opened, c.client.list_projects)
             session = opened.session
             restored = {item.project_id for item in session.restored_items}
             session = replace(
@@ -87,7 +80,7 @@ def start(token: str) -> BaseResponse:
             c.sessions.save(session)
         target = storefront_url(c, session)
     response = redirect(target, code=303)
-    binding().bind(request, response, session.id)
+    c.binding.bind(request, response, session.id)
     log.info(
         "session %s started (buyer %s, %s)", session.id[:8], session.buyer_id, session.operation
     )
@@ -121,7 +114,7 @@ class _Open:
 
 def _open(session_id: str) -> _Open | BaseResponse:
     c = connector()
-    if not binding().allows(request, session_id):
+    if not c.binding.allows(request, session_id):
         return page(
             "This punch-out is not open in this browser",
             "Please start the punch-out again from your procurement system.",
@@ -163,11 +156,7 @@ def cart(session_id: str) -> BaseResponse | str:
     opened = _open(session_id)
     if not isinstance(opened, _Open):
         return opened
-    try:
-        projects = _with_login(opened, connector().client.list_projects)
-    except (PrintNowError, IdentityError) as exc:
-        return _storefront_unavailable(opened, exc)
-    return _render_cart(opened, projects)
+    return _render_cart(opened, _with_login(opened, connector().client.list_projects))
 
 
 def _render_cart(
@@ -230,25 +219,23 @@ def cart_action(session_id: str) -> BaseResponse | str | tuple[str, int]:
     action = request.form.get("action", "")
     c = connector()
     editable = session.operation != "inspect"
-    try:
-        if action == "update" and editable:  # Enter in a quantity, or "Update totals"
-            return _render_cart(opened, _with_login(opened, c.client.list_projects), typed=_typed())
-        if action.startswith("delete:") and editable:  # asks first: deleting cannot be undone
-            projects = _with_login(opened, c.client.list_projects)
-            project_id = _int(action.removeprefix("delete:"))
-            doomed = next((p for p in projects if p.id == project_id), None)
-            return _render_cart(opened, projects, typed=_typed(), confirm_delete=doomed)
-        if action.startswith("confirm-delete:") and editable:
-            project_id = _int(action.removeprefix("confirm-delete:"))
-            _with_login(opened, lambda token: c.client.delete_project(token, project_id))
-            log.info("session %s: project %s deleted", session.id[:8], project_id)
-            return redirect(c.url(f"/cart/{session.id}"), code=303)
-        if action in {"return", "return-empty"} and editable:
-            return _return_cart(opened, empty_confirmed=action == "return-empty")
-        if action in {"cancel", "return"}:
-            return _return_original(opened)
-    except (PrintNowError, IdentityError) as exc:
-        return _storefront_unavailable(opened, exc)
+    # A PrintNow or identity failure is answered by its own page (punchout.errors).
+    if action == "update" and editable:  # Enter in a quantity, or "Update totals"
+        return _render_cart(opened, _with_login(opened, c.client.list_projects), typed=_typed())
+    if action.startswith("delete:") and editable:  # asks first: deleting cannot be undone
+        projects = _with_login(opened, c.client.list_projects)
+        project_id = _int(action.removeprefix("delete:"))
+        doomed = next((p for p in projects if p.id == project_id), None)
+        return _render_cart(opened, projects, typed=_typed(), confirm_delete=doomed)
+    if action.startswith("confirm-delete:") and editable:
+        project_id = _int(action.removeprefix("confirm-delete:"))
+        _with_login(opened, lambda token: c.client.delete_project(token, project_id))
+        log.info("session %s: project %s deleted", session.id[:8], project_id)
+        return redirect(c.url(f"/cart/{session.id}"), code=303)
+    if action in {"return", "return-empty"} and editable:
+        return _return_cart(opened, empty_confirmed=action == "return-empty")
+    if action in {"cancel", "return"}:
+        return _return_original(opened)
     abort(400)
 
 
@@ -367,26 +354,3 @@ def _deliver(
         buyer.id,
     )
     return response
-
-
-def _storefront_unavailable(opened: _Open, exc: Exception) -> BaseResponse:
-    if isinstance(exc, IdentityError):
-        log.error("session %s: %s", opened.session.id[:8], exc.reason)
-        return page(
-            "Your storefront account needs the supplier", exc.message, status=409, next_step="admin"
-        )
-    log.error("session %s: PrintNow call failed: %s", opened.session.id[:8], exc)
-    return _printnow_failed(exc)
-
-
-def _printnow_failed(exc: Exception) -> BaseResponse:
-    """The page for a failed PrintNow call: an outage (try later) or a configuration to fix."""
-    if isinstance(exc, PrintNowError) and not is_outage(exc):
-        return page("The storefront cannot be opened", MISCONFIGURED, status=502, next_step="admin")
-    return page(
-        "The storefront is unavailable",
-        "The print storefront is not answering right now. Your designs are safe; please try "
-        "again in a few minutes.",
-        status=503,
-        next_step="retry",
-    )

@@ -18,10 +18,11 @@ import json
 import logging
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 from werkzeug.wrappers import Response
 
 from punchout.runtime.settings import Settings
+from punchout.web.context import connector
 
 log = logging.getLogger(__name__)
 bp = Blueprint("printnow_webhook", __name__)
@@ -65,7 +66,7 @@ def order_id_in(body: bytes) -> int | None:
 
 @bp.post("/printnow/webhook")
 def printnow_webhook() -> tuple[Response, int]:
-    settings: Settings = current_app.extensions["punchout.runtime.settings"]
+    settings: Settings = connector().settings
     if not settings.printnow_webhook_secret:
         return jsonify(error="webhooks are not configured on this connector"), 403
     body = request.get_data(cache=False)
@@ -75,7 +76,6 @@ def printnow_webhook() -> tuple[Response, int]:
         )
         return jsonify(error="not authenticated"), 401
     from punchout.domain.backchannel.queue import Backchannel
-    from punchout.web.context import connector
 
     order_id = order_id_in(body)
     Backchannel(connector()).request_poll(order_id)

@@ -11,14 +11,13 @@ import requests
 
 from punchout.devtools.demo import Demo
 from punchout.runtime.connector import Connector
+from punchout.web.context import connector_of as connector_of_app
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def connector_of(demo: Demo) -> Connector:
-    value = demo.connector_app.extensions["punchout.runtime.connector"]
-    assert isinstance(value, Connector)
-    return value
+    return connector_of_app(demo.connector_app)
 
 
 def design(frame: Any, name: str, template: str = "BC-STD-85x55") -> None:

@@ -13,6 +13,7 @@ from flask import Flask
 from punchout.devtools.sandbox import SandboxConfig, create_sandbox_app
 from punchout.devtools.sandbox.profile import PROFILES
 from punchout.web.app import create_app
+from punchout.web.context import connector_of
 from tests.cli.runner import PunchoutRunner
 from tests.conftest import make_settings
 from tests.support import TEST_SECRETS, buyers_toml, serve
@@ -56,7 +57,7 @@ def test_check_passes_reports_the_storefront_and_cleans_up(
         assert "409 naming the user name first" in output
     assert "[ok  ] storefront URL: 200 from" in output and "<token>" in output
     # the choice is remembered for the storefront
-    accounts = app.extensions["punchout.runtime.connector"].accounts
+    accounts = connector_of(app).accounts
     assert accounts.temp_logins(1) is (profile != "documented")
     # every throwaway account was deleted (a temporary one after making it permanent)
     users = sandbox.extensions["punchout.devtools.sandbox.state"].summary()["users"]
@@ -65,7 +66,7 @@ def test_check_passes_reports_the_storefront_and_cleans_up(
 
 def test_check_fails_on_wrong_api_credentials(wired: tuple[str, Flask, Flask]) -> None:
     _, sandbox, app = wired
-    app.extensions["punchout.runtime.connector"].client.http.auth = ("wrong", "wrong")
+    connector_of(app).client.http.auth = ("wrong", "wrong")
     result = PunchoutRunner(app).invoke(args=["printnow", "check", "--storefront", "1"])
     assert result.exit_code == 1
     assert "[FAIL] API credentials: rejected" in result.output

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from punchout.domain.keys import derive_username
+from punchout.web.context import connector_of
 from tests.buyer_side import Browser, BuyerIdentity, setup_request, start_url_of
 from tests.cli.helpers import run
 from tests.web.conftest import LiveConnector
@@ -28,7 +29,7 @@ def test_users_link_after_a_duplicate_email(connector: LiveConnector) -> None:
     linked = run(connector, "users", "link", "acme", "Jane.Doe@buyer.example",
                  "--username", "jane.own", "--password", "Own-pass-1")  # fmt: skip
     assert linked.exit_code == 0, linked.output
-    store = connector.app.extensions["punchout.runtime.store"]
+    store = connector_of(connector.app).store
     assert "Own-pass-1" not in str(store.redis.keys("*")) + str(
         [store.redis.get(k) for k in store.redis.keys("*user*")]
     )
@@ -53,7 +54,7 @@ def test_users_import_is_interrupted_then_resumes(
     csv_file = tmp_path / "users.csv"
     rows = [f"user{n}@buyer.example,User,Number {n}" for n in range(1, 6)]
     csv_file.write_text("email,first_name,last_name\n" + "\n".join(rows) + "\nnot-an-email,X,Y\n")
-    client = connector.app.extensions["punchout.runtime.connector"].client
+    client = connector_of(connector.app).client
     real_create = client.create_customer
     calls = {"n": 0}
 

@@ -20,9 +20,9 @@ from punchout.domain.setup_flow import (
     reopen_punchout,
     start_punchout,
 )
+from punchout.errors import MISCONFIGURED
 from punchout.printnow import PrintNowClient
 from punchout.runtime.connector import Connector
-from punchout.runtime.outage import MISCONFIGURED
 from punchout.runtime.store import Store
 from tests.conftest import make_settings
 from tests.support import LiveSandbox, buyers_toml

@@ -23,6 +23,7 @@ from flask import Flask, request
 
 from punchout.runtime.observability.logs import JsonFormatter
 from punchout.web.app import create_app
+from punchout.web.context import connector_of
 from tests.buyer_side import BuyerIdentity, order_request, setup_request, status_of
 from tests.conftest import make_settings
 from tests.support import BUYER_SECRET, OCI_PASSWORD, TEST_SECRETS, LiveSandbox, serve
@@ -136,7 +137,7 @@ def test_metrics_count_requests_printnow_calls_and_orders(connector: LiveConnect
         buyer="acme", type="new", order_id="PO-M2", fingerprint="f", state="received",
         groups=[Group(user=1, projects=[1], state="creating")],
     )  # fmt: skip
-    Ledger(connector.app.extensions["punchout.runtime.store"]).save(stuck)
+    Ledger(connector_of(connector.app).store).save(stuck)
     response = requests.get(connector.url + "/metrics", timeout=10)
     assert response.headers["Content-Type"].startswith("text/plain")
     text = response.text

@@ -7,6 +7,7 @@ import logging
 import pytest
 import requests
 
+from punchout.web.context import connector_of
 from tests.buyer_side import Browser, BuyerIdentity, setup_request, start_url_of, status_of
 from tests.support import BUYER_SECRET, corpus_samples, fixture_documents
 from tests.web.conftest import LiveConnector
@@ -196,13 +197,13 @@ def test_a_shared_buyer_needs_no_user_in_the_request(connector: LiveConnector) -
 def test_a_setup_without_payload_id_is_answered_and_not_kept(connector: LiveConnector) -> None:
     response = connector.post_cxml(setup_request(BUYER, payload_id=""))
     assert status_of(response.content)[0] == 200
-    store = connector.app.extensions["punchout.runtime.connector"].store
+    store = connector_of(connector.app).store
     assert store.keys("replay", "acme") == []
 
 
 def test_an_unreadable_resend_record_is_treated_as_a_new_setup(connector: LiveConnector) -> None:
     first = connector.post_cxml(setup_request(BUYER, payload_id="resend-1"))
-    store = connector.app.extensions["punchout.runtime.connector"].store
+    store = connector_of(connector.app).store
     key = store.key("resend", "acme", "resend-1")
     assert isinstance(store.get(key), dict)
     store.put(key, {"body": "x"}, 60)  # no session: unreadable
@@ -213,7 +214,7 @@ def test_an_unreadable_resend_record_is_treated_as_a_new_setup(connector: LiveCo
 
 def test_a_resend_after_its_session_ended_is_a_new_punch_out(connector: LiveConnector) -> None:
     first = connector.post_cxml(setup_request(BUYER, payload_id="resend-2"))
-    c = connector.app.extensions["punchout.runtime.connector"]
+    c = connector_of(connector.app)
     record = c.store.get(c.store.key("resend", "acme", "resend-2"))
     c.sessions.end(record["session"])  # e.g. the cart went back, or it timed out
     again = connector.post_cxml(setup_request(BUYER, payload_id="resend-2"))

@@ -7,6 +7,7 @@ import pytest
 
 from punchout.domain.identity import IdentityError, ProcurementUser
 from punchout.domain.references import make_reference, read_reference
+from punchout.web.context import connector_of
 from tests.buyer_side import BuyerIdentity, setup_request, status_of
 from tests.web.conftest import LiveConnector
 from tests.web.test_punchout_cxml import punch_out
@@ -16,7 +17,7 @@ BUYER = BuyerIdentity()
 
 
 def parts(connector: LiveConnector) -> tuple[object, object]:
-    c = connector.app.extensions["punchout.runtime.connector"]
+    c = connector_of(connector.app)
     return c, c.registry.get("acme")
 
 

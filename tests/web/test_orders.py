@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import requests
 
+from punchout.web.context import connector_of
 from tests.buyer_side import (
     Browser,
     BuyerIdentity,
@@ -63,7 +64,7 @@ def test_po_from_the_cart_becomes_a_processed_pipo_order(connector: LiveConnecto
     assert str(order["id"]) in text
     comments = " ".join(str(h.get("comments", "")) for h in order["history"])
     assert "BC-STD-85x55 x 2 BX at 45.00 USD" in comments and "LH-A4-120 x 2 PK" in comments
-    record = connector.app.extensions["punchout.domain.orders"].ledger.get("acme", "new", "PO-1001")
+    record = connector_of(connector.app).orders.ledger.get("acme", "new", "PO-1001")
     assert record.state == "processed"
     assert [s["state"] for s in record.history] == ["received", "processed"]
     assert [g.state for g in record.groups] == ["annotated"]
@@ -223,7 +224,7 @@ def test_multipart_related_with_attachments(connector: LiveConnector) -> None:
         timeout=30,
     )
     assert status_of(response.content)[0] == 200, response.text
-    record = connector.app.extensions["punchout.domain.orders"].ledger.get("acme", "new", "PO-1001")
+    record = connector_of(connector.app).orders.ledger.get("acme", "new", "PO-1001")
     (kept,) = record.attachments
     assert kept["filename"] == "artwork.pdf" and kept["size"] == len(b"%PDF-1.4 artwork")
     with open(kept["path"], "rb") as saved:
@@ -234,7 +235,7 @@ def test_audit_keeps_each_po_with_its_secret_redacted(connector: LiveConnector) 
     cart = returned_cart(connector)
     connector.post_cxml(order_request(BUYER, cart, order_id="PO-7"))
     connector.post_cxml(order_request(BUYER, cart, order_id="PO-7", payload_id="retry"))
-    store = connector.app.extensions["punchout.runtime.store"]
+    store = connector_of(connector.app).store
     entries = store.items(store.key("audit", "acme", "PO-7"))
     assert len(entries) == 2
     assert all(e["answer"]["code"] == 200 and e["pipo_order_ids"] for e in entries)
@@ -350,7 +351,7 @@ def test_no_secret_anywhere_after_a_prefixed_shared_secret_and_a_utf16_po(
             timeout=30,
         )
         assert status_of(response.content)[0] == 200, response.text
-    store = connector.app.extensions["punchout.runtime.store"]
+    store = connector_of(connector.app).store
     for order_id in ("PO-P1", "PO-P2"):
         (entry,) = store.items(store.key("audit", "acme", order_id))
         assert "SharedSecret" in entry["document"] and "[redacted]" in entry["document"]

@@ -14,7 +14,6 @@ from punchout.domain.pricebook import PriceBook
 from punchout.domain.sessions import PunchoutSession, RestoredItem
 from punchout.printnow import Project
 from punchout.printnow.errors import BadRequest, NotFound, PrintNowTimeout, ServerError
-from punchout.runtime.outage import is_outage
 from punchout.runtime.settings import SettingsError, contrast, load_settings
 from punchout.web.cart_rows import Typed, cart_rows, quantity_error
 from punchout.web.context import request_id
@@ -92,10 +91,10 @@ def test_quantity_errors_say_what_is_wrong(raw: str) -> None:
 
 
 def test_outages_are_told_apart_from_configuration_problems() -> None:
-    assert is_outage(PrintNowTimeout(None, "slow"))
-    assert is_outage(ServerError(503, "down"))
-    assert not is_outage(BadRequest(400, "storefront_id 9 does not exist."))
-    assert not is_outage(NotFound(404, "no such storefront"))
+    assert PrintNowTimeout(None, "slow").is_outage
+    assert ServerError(503, "down").is_outage
+    assert not BadRequest(400, "storefront_id 9 does not exist.").is_outage
+    assert not NotFound(404, "no such storefront").is_outage
 
 
 def test_the_reference_is_the_request_id_the_logs_carry() -> None:

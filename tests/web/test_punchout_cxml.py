@@ -13,6 +13,7 @@ import pytest
 
 from punchout.domain.keys import derive_username
 from punchout.domain.references import read_reference
+from punchout.web.context import connector_of
 from tests.buyer_side import Browser, BuyerIdentity, setup_request, start_url_of, status_of
 from tests.web.conftest import LiveConnector
 
@@ -59,7 +60,7 @@ def test_create_design_return_round_trip(connector: LiveConnector) -> None:
     assert cart.total == Decimal("45.00")
     assert b"SharedSecret" not in cart.document
     # The reference is signed for this buyer and names the now-permanent storefront user.
-    key = connector.app.extensions["punchout.runtime.connector"].reference_key
+    key = connector_of(connector.app).reference_key
     ref = read_reference(key, "acme", item["aux"])
     users = {u["id"]: u for u in connector.sandbox_state()["users"]}
     user = users[ref.pipo_user_id]
@@ -82,7 +83,7 @@ def test_second_punch_out_logs_the_same_user_in_and_shows_earlier_designs(
     browser.get(browser.storefront_return_url())
     _url, _hidden, checked = browser.cart_form()
     assert checked == []  # earlier designs are offered, not preselected
-    key = connector.app.extensions["punchout.runtime.connector"].reference_key
+    key = connector_of(connector.app).reference_key
     project_id = str(read_reference(key, "acme", first["aux"]).project_id)
     browser.submit_cart("return", projects=[project_id], quantities={project_id: "12"})
     (item,) = browser.returned_cart().items
@@ -175,7 +176,7 @@ def test_shared_and_guest_policies(connector: LiveConnector, policy: str) -> Non
     connector.set_buyer(user_policy=policy)
     browser, _ = punch_out(connector)
     design_and_return(browser)
-    key = connector.app.extensions["punchout.runtime.connector"].reference_key
+    key = connector_of(connector.app).reference_key
     ref = read_reference(key, "acme", browser.returned_cart().items[0]["aux"])
     user = {u["id"]: u for u in connector.sandbox_state()["users"]}[ref.pipo_user_id]
     if policy == "guest":

@@ -36,12 +36,19 @@ from punchout.printnow import (
 )
 from punchout.protocol.cxml.model import OrderRequest
 from punchout.runtime import alerts
-from punchout.runtime.connector import Connector
 from punchout.runtime.store import durability
 
 from .audit import keep_attachments, redact
 from .checks import CheckedLine, check_lines, fingerprint
-from .errors import Attachment, OrderAnswer, Postponed, Refused, Uncertain
+from .errors import (
+    RETRY_LATER,
+    Attachment,
+    OrderAnswer,
+    Postponed,
+    Refused,
+    Uncertain,
+)
+from .parts import OrderParts
 from .placing import Placer
 from .records import Answer, Group, Ledger, Line, OrderRecord, now
 
@@ -49,11 +56,6 @@ log = logging.getLogger(__name__)
 
 #: Seconds a lock holder may keep the order before another request may take over.
 LOCK_MARGIN = 15.0
-RETRY_LATER = "The print system is not available right now; please retry later."
-NOT_CONFIRMED = (
-    "The order could not be confirmed with the print system; the supplier has been alerted "
-    "and will confirm it. Please do not resend it as a new order."
-)
 
 
 #: How long a clean durability check of Redis is trusted before the next PO checks again.
@@ -63,7 +65,7 @@ DURABILITY_RECHECK_SECONDS = 5.0
 class OrderDesk:
     """Takes OrderRequests for one connector."""
 
-    def __init__(self, c: Connector, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, c: OrderParts, clock: Callable[[], float] = time.monotonic) -> None:
         self.c = c
         self.clock = clock
         self.ledger = Ledger(c.store)
@@ -167,13 +169,13 @@ class OrderDesk:
                 return self._delete(buyer, order, deadline)
             return OrderAnswer(400, f"The order type {order.order_type!r} is not supported."), []
         except Refused as exc:
-            return OrderAnswer(exc.code, exc.message), []
+            return OrderAnswer(exc.code, exc.cxml_text), []
         except Uncertain as exc:
             alerts.order_needs_attention(self.c.settings, buyer.id, order.order_id, str(exc))
-            return OrderAnswer(500, NOT_CONFIRMED), []
+            return OrderAnswer(exc.code, exc.cxml_text), []
         except Postponed as exc:
             log.warning("buyer %s: order %s postponed: %s", buyer.id, order.order_id, exc)
-            return OrderAnswer(560, RETRY_LATER), []
+            return OrderAnswer(exc.code, exc.cxml_text), []
 
     # ------------------------------------------------------------------ type="new"
 

@@ -32,10 +32,10 @@ from punchout.printnow import (
     PrintNowTimeout,
 )
 from punchout.printnow.errors import Forbidden, TokenInvalid
-from punchout.runtime.connector import Connector
 
 from .checks import check_projects, line_name, quantities_comment
 from .errors import Postponed, Refused, Uncertain
+from .parts import OrderParts
 from .records import Group, Ledger, Line, OrderRecord
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ CREATE_TIME = 8.0
 class Placer:
     """Logs in as each group's user and takes its PrintNow order through every step."""
 
-    def __init__(self, c: Connector, ledger: Ledger, clock: Callable[[], float]) -> None:
+    def __init__(self, c: OrderParts, ledger: Ledger, clock: Callable[[], float]) -> None:
         self.c = c
         self.ledger = ledger
         self.clock = clock

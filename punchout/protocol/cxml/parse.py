@@ -9,13 +9,23 @@ from __future__ import annotations
 
 from lxml import etree
 
-
-class PayloadTooLarge(ValueError):
-    """The body is larger than the endpoint accepts."""
+from punchout.errors import Refusal
 
 
-class MalformedDocument(ValueError):
-    """The body is not a well-formed, acceptable XML document; the text names the problem."""
+class PayloadTooLarge(Refusal, ValueError):
+    """The body is larger than the endpoint accepts: 413."""
+
+    public_text = "The document is larger than this endpoint accepts."
+
+    def __init__(self, message: str) -> None:
+        super().__init__(413, message)
+
+
+class MalformedDocument(Refusal, ValueError):
+    """The body is not a well-formed, acceptable XML document; the text names the problem: 400."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(400, message)
 
 
 def _parser() -> etree.XMLParser:

@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
+from punchout.errors import Refusal
 from punchout.protocol.cxml.model import (
     Body,
     Credential,
@@ -32,8 +33,11 @@ from punchout.protocol.numbers import BadNumber, parse_int, parse_price, parse_q
 MAX_LINE_NUMBER = 999_999
 
 
-class InvalidRequest(ValueError):
-    """Well-formed XML that is not a usable cXML request; the text says what is wrong."""
+class InvalidRequest(Refusal, ValueError):
+    """Well-formed XML that is not a usable cXML request; the text says what is wrong: 400."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(400, message)
 
 
 def _local_name(tag: object) -> str:

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -38,6 +38,7 @@ from prometheus_client.registry import Collector
 from requests.adapters import BaseAdapter
 
 from punchout.runtime.store import Store
+from punchout.web.context import connector
 
 bp = Blueprint("metrics", __name__)
 
@@ -139,8 +140,7 @@ def metrics() -> Response:
         from prometheus_client import REGISTRY
 
         registry = REGISTRY
-    store: Store = current_app.extensions["punchout.runtime.store"]
-    output = generate_latest(registry) + generate_latest(_orders_registry(store))
+    output = generate_latest(registry) + generate_latest(_orders_registry(connector().store))
     return Response(output, mimetype=CONTENT_TYPE_LATEST)
 
 

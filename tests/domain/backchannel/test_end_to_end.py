@@ -19,6 +19,7 @@ from punchout.devtools.simulator import SimulatorConfig, create_simulator_app
 from punchout.devtools.simulator.documents import BuyerAccount
 from punchout.domain.backchannel.records import DocumentBook
 from punchout.runtime.connector import Connector
+from punchout.web.context import connector_of
 from tests.buyer_side import BuyerIdentity, order_request, status_of
 from tests.domain.backchannel.conftest import (
     DOCUMENT_SECRET,
@@ -83,7 +84,7 @@ def test_punch_out_order_ship_and_the_buyer_receives_each_document_once(
     connector = make_connector(
         printnow_webhook_secret=WEBHOOK_SECRET, documents_attempts=3, documents_backoff_seconds=1
     )
-    c: Connector = connector.app.extensions["punchout.runtime.connector"]
+    c: Connector = connector_of(connector.app)
     connector.set_buyer(
         documents=documents_table(simulator.documents_url, kinds=["confirm", "ship", "invoice"])
     )
@@ -95,9 +96,7 @@ def test_punch_out_order_ship_and_the_buyer_receives_each_document_once(
     cart = returned_cart(connector, quantity="2")
     answer = connector.post_cxml(order_request(BUYER, cart, order_id="PO-E2E-1"))
     assert (answer.status_code, status_of(answer.content)[0]) == (200, 200)
-    record = connector.app.extensions["punchout.domain.orders"].ledger.get(
-        "acme", "new", "PO-E2E-1"
-    )
+    record = connector_of(connector.app).orders.ledger.get("acme", "new", "PO-E2E-1")
     (pipo_order_id,) = record.pipo_ids()
 
     worker = start_worker(c)

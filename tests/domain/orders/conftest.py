@@ -27,6 +27,7 @@ from punchout.printnow import PrintNowClient
 from punchout.protocol.cxml.model import OrderLine, OrderRequest
 from punchout.runtime.connector import Connector
 from punchout.web.app import create_app
+from punchout.web.context import connector_of
 from tests.conftest import make_settings
 from tests.support import LiveSandbox, buyers_toml
 
@@ -79,13 +80,11 @@ class World:
 
     @property
     def c(self) -> Connector:
-        connector: Connector = self.app.extensions["punchout.runtime.connector"]
-        return connector
+        return connector_of(self.app)
 
     @property
     def desk(self) -> OrderDesk:
-        desk: OrderDesk = self.app.extensions["punchout.domain.orders"]
-        return desk
+        return self.c.orders
 
     @property
     def buyer(self) -> Buyer:
@@ -177,9 +176,7 @@ def make_world(
         )
         app = create_app(config, redis_client=redis_to_use or redis_client, printnow=client)
         clock = Clock()
-        app.extensions["punchout.domain.orders"] = OrderDesk(
-            app.extensions["punchout.runtime.connector"], clock
-        )
+        connector_of(app).orders = OrderDesk(connector_of(app), clock)
         return World(app, live_sandbox, client, clock, buyers_file)
 
     return make
