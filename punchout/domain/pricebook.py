@@ -16,6 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from punchout.protocol.numbers import MAX_QUANTITY
+
 CENT = Decimal("0.01")
 #: UN/CEFACT Recommendation 20 codes (and the common Rec. 21 ones) accepted in the book.
 UNITS = frozenset({"EA", "BX", "PK", "RO", "ST", "SET", "C62", "H87", "PCE", "RM", "PAD", "BK"})
@@ -36,7 +38,6 @@ UNIT_NAMES = {
 }
 _UNSPSC = re.compile(r"^\d{8}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
-MAX_QUANTITY = Decimal(1_000_000)
 
 
 class PriceBookError(ValueError):

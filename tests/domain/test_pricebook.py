@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from punchout.domain.pricebook import (
-    MAX_QUANTITY,
     CartRejected,
     PriceBook,
     PriceBookError,
@@ -15,6 +14,7 @@ from punchout.domain.pricebook import (
     Unpriced,
     price_cart,
 )
+from punchout.protocol.numbers import MAX_QUANTITY
 
 
 @pytest.fixture
