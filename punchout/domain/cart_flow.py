@@ -98,6 +98,20 @@ def list_projects(c: Connector, opened: OpenCart) -> list[Project]:
     return with_login(c, opened, c.client.list_projects)
 
 
+def note_existing_designs(c: Connector, opened: OpenCart) -> None:
+    """Note the designs that exist when the user starts, so the cart review ticks only this
+    session's new ones (and the ones the buyer sent back). The session may have waited
+    hours for its StartPage: its PIPO token is renewed if needed."""
+    listed = list_projects(c, opened)
+    restored = {item.project_id for item in opened.session.restored_items}
+    opened.session = replace(
+        opened.session,
+        known_project_ids=tuple(p.id for p in listed if p.id not in restored),
+        projects_seen=True,
+    )
+    c.sessions.save(opened.session)
+
+
 def return_cart(
     c: Connector, opened: OpenCart, picks: Picks, *, empty_confirmed: bool
 ) -> Review | Delivery:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import replace
 from urllib.parse import quote
 
 from flask import Blueprint, abort, redirect, render_template, request
@@ -23,6 +22,7 @@ from punchout.domain.cart_flow import (
     Picks,
     Review,
     list_projects,
+    note_existing_designs,
     return_cart,
     return_original,
     with_login,
@@ -70,8 +70,8 @@ def start(token: str) -> BaseResponse:
         if not session.projects_seen:
             # The designs that exist before the user starts: the others are this session's.
             opened = OpenCart(session, buyer)
-            try:  # the session may have waited hours: its PIPO token is renewed if needed
-                listed = list_projects(c, opened)
+            try:
+                note_existing_designs(c, opened)
             except (PrintNowError, IdentityError) as exc:
                 log.error("session %s: PrintNow failed at the StartPage: %s", session.id[:8], exc)
                 if isinstance(exc, IdentityError):
@@ -80,13 +80,6 @@ def start(token: str) -> BaseResponse:
                     )
                 return _printnow_failed(exc)
             session = opened.session
-            restored = {item.project_id for item in session.restored_items}
-            session = replace(
-                session,
-                known_project_ids=tuple(p.id for p in listed if p.id not in restored),
-                projects_seen=True,
-            )
-            c.sessions.save(session)
         target = storefront_url(c, session)
     response = redirect(target, code=303)
     binding().bind(request, response, session.id)

@@ -19,6 +19,7 @@ from punchout.domain.cart_flow import (
     Picks,
     Review,
     list_projects,
+    note_existing_designs,
     return_cart,
     return_original,
 )
@@ -235,3 +236,20 @@ def test_an_oci_cart_goes_as_new_item_fields_to_the_hook_url(world: World) -> No
     assert (item["QUANTITY"], item["PRICE"], item["CUST_FIELD1"]) == ("50", "39.00", str(cards))
     offer = Offers(world.c.store).find("acme", item["EXT_PRODUCT_ID"])
     assert offer is not None and offer.quantity == Decimal(50)
+
+
+def test_designs_that_exist_at_the_start_are_noted_except_the_restored_ones(world: World) -> None:
+    user = world.user()
+    earlier, restored = design(world, user), design(world, user)
+    opened = open_cart(
+        world,
+        user,
+        operation="edit",
+        pipo_token="expired-token",  # the StartPage may come hours after the setup
+        restored_items=(RestoredItem(restored, "2", "BC-STD-85x55", "r"),),
+    )
+    note_existing_designs(world.c, opened)
+    saved = world.c.sessions.load(opened.session.id)
+    assert saved is not None and saved == opened.session
+    assert (saved.known_project_ids, saved.projects_seen) == ((earlier,), True)
+    assert saved.pipo_token != "expired-token"
