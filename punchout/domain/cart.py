@@ -1,12 +1,14 @@
-"""Storefront projects to a priced cart, and the cart to the document the buyer receives.
+"""Storefront projects to a priced cart, and the cart to the form the buyer's system receives.
 
 A cart line is one saved design (a PIPO project) with a quantity. Its SupplierPartID is the
 product template's integration ID, its SupplierPartAuxiliaryID a signed reference to buyer,
-PIPO user and project (:mod:`punchout.domain.references`), and its price, unit, classification and
-lead time come from the buyer's price list. The price book's totals guard
-(:func:`punchout.domain.pricebook.price_cart`)
-refuses a cart with an unpriced line or totals that do
-not add up, so such a cart is never sent.
+PIPO user and project (:mod:`punchout.domain.references`), and its price, unit,
+classification and lead time come from the buyer's price list. The price book's totals guard
+(:func:`punchout.domain.pricebook.price_cart`) refuses a cart with an unpriced line or totals
+that do not add up, so such a cart is never sent.
+
+The cart travels as a :class:`CartForm`: a PunchOutOrderMessage in the cXML cart fields, or
+OCI NEW_ITEM fields. The protocol modules build the documents; this module fills them.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ which no PO line matches.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -72,14 +72,13 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _number(value: object, parse: Any) -> Decimal | None:
+def _number(value: object, parse: Callable[[str], Decimal]) -> Decimal | None:
     if not isinstance(value, str):
         return None
     try:
-        number: Decimal = parse(value)
+        return parse(value)
     except BadNumber:
         return None
-    return number
 
 
 class Offers:
