@@ -173,6 +173,8 @@ def test_an_expired_pipo_token_is_renewed_once_and_kept(world: World) -> None:
 
 
 def test_a_temporary_account_is_settled_before_its_designs_are_returned(world: World) -> None:
+    if world.sandbox.documented:
+        pytest.skip("the documented createtemp answers no password, so no temporary user is made")
     newcomer = ProcurementUser("new@buyer.example", "new@buyer.example")
     login = world.c.accounts.start(world.buyer, newcomer)
     assert login.is_temp
