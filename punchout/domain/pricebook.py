@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from punchout.errors import ConnectorError
+from punchout.protocol.numbers import MAX_QUANTITY
 
 CENT = Decimal("0.01")
 #: UN/CEFACT Recommendation 20 codes (and the common Rec. 21 ones) accepted in the book.
@@ -38,7 +39,6 @@ UNIT_NAMES = {
 }
 _UNSPSC = re.compile(r"^\d{8}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
-MAX_QUANTITY = Decimal(1_000_000)
 
 
 class PriceBookError(ConnectorError, ValueError):

@@ -27,6 +27,7 @@ from punchout.domain.references import BadReference, read_reference
 from punchout.domain.sessions import PunchoutSession, RestoredItem, new_session_id
 from punchout.errors import Refusal
 from punchout.printnow import PrintNowError
+from punchout.protocol.cxml.model import SetupItem
 from punchout.runtime.connector import Connector
 
 log = logging.getLogger(__name__)
@@ -43,16 +44,6 @@ class SetupRefused(Refusal):
 
 
 @dataclass(frozen=True)
-class ReturnedLine:
-    """A cart line the buyer sent back for edit or inspect."""
-
-    line_number: int
-    supplier_part_id: str
-    supplier_part_auxiliary_id: str
-    quantity: str
-
-
-@dataclass(frozen=True)
 class SetupIntent:
     """A punch-out setup, whichever protocol it came by."""
 
@@ -64,7 +55,8 @@ class SetupIntent:
     buyer_cookie: str = ""
     buyer_credentials: tuple[tuple[str, str], ...] = ()
     supplier_credentials: tuple[tuple[str, str], ...] = ()
-    returned_lines: Sequence[ReturnedLine] = ()
+    returned_lines: Sequence[SetupItem] = ()
+    """The cart's lines the buyer sent back for edit or inspect (cXML ItemOut)."""
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -149,29 +141,30 @@ def _login(
         return c.accounts.start(buyer, intent.user), ()
     users: set[int] = set()
     restored = []
-    for line in intent.returned_lines:
+    for n, line in enumerate(intent.returned_lines, start=1):
+        number = line.line_number or n
         try:
             ref = read_reference(c.reference_key, buyer.id, line.supplier_part_auxiliary_id)
         except BadReference as exc:
             raise SetupRefused(
                 400,
-                f"Line {line.line_number} ({line.supplier_part_id}) was not issued by this "
+                f"Line {number} ({line.supplier_part_id}) was not issued by this "
                 "supplier or was altered; it cannot be restored.",
-                f"buyer {buyer.id}: bad reference on line {line.line_number}: {exc}",
+                f"buyer {buyer.id}: bad reference on line {number}: {exc}",
             ) from exc
         if not c.accounts.owns(buyer, intent.user, ref.pipo_user_id):
             raise SetupRefused(
                 403,
-                f"Line {line.line_number} ({line.supplier_part_id}) belongs to another user's "
+                f"Line {number} ({line.supplier_part_id}) belongs to another user's "
                 "storefront account; only its owner can reopen it.",
-                f"buyer {buyer.id}: line {line.line_number} names PrintNow user "
+                f"buyer {buyer.id}: line {number} names PrintNow user "
                 f"{ref.pipo_user_id}, who is not the requesting user",
             )
         users.add(ref.pipo_user_id)
         restored.append(
             RestoredItem(
                 project_id=ref.project_id,
-                quantity=line.quantity,
+                quantity=str(line.quantity),
                 supplier_part_id=line.supplier_part_id,
                 reference=line.supplier_part_auxiliary_id,
             )

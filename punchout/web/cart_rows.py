@@ -13,10 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from punchout.domain.pricebook import CENT, MAX_QUANTITY, PriceBook, Unpriced
+from punchout.domain.cart import quantity_error
+from punchout.domain.pricebook import CENT, PriceBook, Unpriced
 from punchout.domain.sessions import PunchoutSession
 from punchout.printnow import Project
-from punchout.protocol.numbers import BadNumber, parse_decimal, parse_quantity
+from punchout.protocol.numbers import parse_quantity
 
 
 @dataclass(frozen=True)
@@ -50,17 +51,6 @@ class Rows:
     @property
     def selected_count(self) -> int:
         return sum(1 for r in self.rows if r.selected)
-
-
-def quantity_error(raw: str) -> str:
-    """Why ``raw`` is not a quantity a cart line can have; empty when it is fine."""
-    try:
-        quantity = parse_decimal(raw, field="quantity", places=3)  # the range: next line
-    except BadNumber:
-        return f"“{raw.strip()[:40]}” is not a quantity: enter a whole number."
-    if quantity != quantity.to_integral_value() or not 1 <= quantity <= MAX_QUANTITY:
-        return f"Quantities must be whole numbers from 1 to {MAX_QUANTITY:,}."
-    return ""
 
 
 def cart_rows(

@@ -19,7 +19,6 @@ from punchout.domain.buyers import Buyer
 from punchout.domain.identity import ANONYMOUS_USER, ProcurementUser, identify_user
 from punchout.domain.sessions import Resend, new_session_id
 from punchout.domain.setup_flow import (
-    ReturnedLine,
     SetupIntent,
     SetupRefused,
     reopen_punchout,
@@ -177,15 +176,7 @@ def _setup(buyer: Buyer, req: Request, setup: PunchOutSetupRequest, body: bytes)
         buyer_cookie=setup.buyer_cookie,
         buyer_credentials=tuple((cr.domain, cr.identity) for cr in req.header.from_credentials),
         supplier_credentials=tuple((cr.domain, cr.identity) for cr in req.header.to_credentials),
-        returned_lines=[
-            ReturnedLine(
-                line_number=item.line_number or n,
-                supplier_part_id=item.supplier_part_id,
-                supplier_part_auxiliary_id=item.supplier_part_auxiliary_id,
-                quantity=str(item.quantity),
-            )
-            for n, item in enumerate(setup.items, start=1)
-        ],
+        returned_lines=setup.items,
     )
     session_id = new_session_id()
     start_url = start_punchout(c, buyer, intent, session_id=session_id)

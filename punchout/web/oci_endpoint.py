@@ -22,8 +22,9 @@ from werkzeug.wrappers import Response
 
 from punchout.domain.buyer_checks import approved_return_url, authenticate
 from punchout.domain.buyers import Buyer
-from punchout.domain.cart import offer_key
+from punchout.domain.cart import oci_form
 from punchout.domain.identity import ANONYMOUS_USER, IdentityError, ProcurementUser, user_key
+from punchout.domain.offers import Offers
 from punchout.domain.pricebook import PriceItem, Unpriced
 from punchout.domain.references import BadReference, read_reference
 from punchout.domain.setup_flow import SetupIntent, start_punchout
@@ -33,7 +34,7 @@ from punchout.protocol import oci
 from punchout.protocol.numbers import BadNumber, parse_quantity
 from punchout.runtime.observability.requests_log import note
 from punchout.web.context import connector, serving
-from punchout.web.delivery import oci_form
+from punchout.web.delivery import form_page
 from punchout.web.refusals import LoginRefused, TooManyFailedLogins
 
 log = logging.getLogger(__name__)
@@ -154,9 +155,8 @@ def _resolve_product(buyer: Buyer, product_id: str) -> tuple[str, str]:
         read_reference(c.reference_key, buyer.id, product_id)
     except BadReference:
         return product_id, product_id
-    offer = c.store.get(offer_key(c.store, buyer.id, product_id))
-    template = str(offer.get("template", "")) if isinstance(offer, dict) else ""
-    return template, product_id
+    offer = Offers(c.store).find(buyer.id, product_id)
+    return (offer.template if offer else ""), product_id
 
 
 def _validate(buyer: Buyer, callup: oci.Callup) -> Response:
@@ -172,7 +172,7 @@ def _validate(buyer: Buyer, callup: oci.Callup) -> Response:
         for n, (product_id, quantity_text) in enumerate(callup.products, start=1)
     ]
     fields = oci.new_item_fields(items, buyer.oci.cust_fields)
-    return oci_form(callup.hook_url, callup.target, fields, callup.charset)
+    return form_page(oci_form(callup.hook_url, callup.target, fields, callup.charset))
 
 
 def _validated_item(buyer: Buyer, n: int, product_id: str, quantity_text: str) -> oci.OciItem:
@@ -213,7 +213,7 @@ def _search(buyer: Buyer, callup: oci.Callup) -> Response:
         hits = []
     items = [_catalog_item(buyer, i, c.pricebook.currency(buyer.price_book)) for i in hits]
     fields = oci.new_item_fields(items, buyer.oci.cust_fields)
-    return oci_form(callup.hook_url, callup.target, fields, callup.charset)
+    return form_page(oci_form(callup.hook_url, callup.target, fields, callup.charset))
 
 
 def _catalog_item(buyer: Buyer, item: PriceItem, currency: str) -> oci.OciItem:

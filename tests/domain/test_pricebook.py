@@ -6,7 +6,6 @@ import pytest
 
 from punchout import resources
 from punchout.domain.pricebook import (
-    MAX_QUANTITY,
     CartRejected,
     PriceBook,
     PriceBookError,
@@ -14,6 +13,7 @@ from punchout.domain.pricebook import (
     Unpriced,
     price_cart,
 )
+from punchout.protocol.numbers import MAX_QUANTITY
 
 
 @pytest.fixture

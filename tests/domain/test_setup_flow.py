@@ -4,6 +4,7 @@ a real Redis, the PrintNow sandbox over real HTTP, and the connector wired aroun
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,6 @@ from punchout.domain.identity import ProcurementUser
 from punchout.domain.references import make_reference
 from punchout.domain.sessions import PunchoutSession, RestoredItem
 from punchout.domain.setup_flow import (
-    ReturnedLine,
     SetupIntent,
     SetupRefused,
     reopen_punchout,
@@ -22,6 +22,7 @@ from punchout.domain.setup_flow import (
 )
 from punchout.errors import MISCONFIGURED
 from punchout.printnow import PrintNowClient
+from punchout.protocol.cxml.model import SetupItem
 from punchout.runtime.connector import Connector
 from punchout.runtime.store import Store
 from tests.conftest import make_settings
@@ -96,8 +97,8 @@ def account_with_design(c: Connector, sandbox: LiveSandbox, user: ProcurementUse
     return make_reference(c.reference_key, "acme", user_id, int(project["id"]))
 
 
-def line(reference: str, number: int = 1) -> ReturnedLine:
-    return ReturnedLine(number, "BC-STD-85x55", reference, "250")
+def line(reference: str, number: int = 1) -> SetupItem:
+    return SetupItem(number, "BC-STD-85x55", reference, Decimal("250"))
 
 
 # -- answers ---------------------------------------------------------------------------

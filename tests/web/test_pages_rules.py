@@ -10,12 +10,13 @@ import pytest
 from flask import Flask, g
 
 from punchout import resources
+from punchout.domain.cart import quantity_error
 from punchout.domain.pricebook import PriceBook
 from punchout.domain.sessions import PunchoutSession, RestoredItem
 from punchout.printnow import Project
 from punchout.printnow.errors import BadRequest, NotFound, PrintNowTimeout, ServerError
 from punchout.runtime.settings import SettingsError, contrast, load_settings
-from punchout.web.cart_rows import Typed, cart_rows, quantity_error
+from punchout.web.cart_rows import Typed, cart_rows
 from punchout.web.context import request_id
 from tests.conftest import make_settings
 from tests.support import TEST_SECRETS

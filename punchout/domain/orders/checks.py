@@ -11,19 +11,19 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
 
 from punchout.domain.buyers import Buyer
+from punchout.domain.offers import Offer
 from punchout.domain.pricebook import PriceBook, Unpriced
 from punchout.domain.references import BadReference, Reference
 from punchout.printnow import Project
 from punchout.protocol.cxml.model import OrderLine, OrderRequest
-from punchout.protocol.numbers import BadNumber, parse_price, parse_quantity
+from punchout.protocol.numbers import BadNumber, parse_price
 
 from .errors import Postponed, Refused
-from .records import Line
+from .records import Group, Line
 
 #: The most lines one OrderRequest may have. Larger POs get 413, naming the limit: PrintNow
 #: orders are built from one call with every project, and a 10,000-line PO is a mistake
@@ -35,17 +35,11 @@ MAX_COMMENT_CHARS = 4000
 
 @dataclass(frozen=True)
 class CheckedLine:
-    """A line that passed every check, with the PrintNow user and project it orders."""
+    """A line that passed every check: the ledger's line, and the PrintNow user who orders it
+    (its ``group`` is set by :func:`grouped`)."""
 
-    number: int
-    part: str
-    reference: str
     user_id: int
-    project_id: int
-    quantity: Decimal
-    unit_price: Decimal
-    currency: str
-    unit_of_measure: str
+    line: Line
 
 
 def fingerprint(order: OrderRequest) -> str:
@@ -87,11 +81,17 @@ def line_name(number: int, part: str) -> str:
     return f"Line {number} ({part or 'no part number'})"
 
 
+def line_reference(line: OrderLine) -> str:
+    """The signed reference a PO line carries. OCI buyers' networks may leave the auxiliary
+    ID empty and send the reference (EXT_PRODUCT_ID) as the SupplierPartID."""
+    return (line.supplier_part_auxiliary_id or line.supplier_part_id).strip()
+
+
 def check_lines(
     buyer: Buyer,
     order: OrderRequest,
     book: PriceBook,
-    offers: Mapping[str, Any],
+    offers: Mapping[str, Offer],
     read: Callable[[str], Reference],
 ) -> list[CheckedLine]:
     """Every line checked against its signed reference (``read``), its cart's offer and the
@@ -115,13 +115,11 @@ def _check_line(
     book: PriceBook,
     currency: str,
     tolerance: Decimal,
-    offers: Mapping[str, Any],
+    offers: Mapping[str, Offer],
     read: Callable[[str], Reference],
 ) -> CheckedLine:
     name = line_name(number, line.supplier_part_id)
-    # OCI buyers' networks may leave the auxiliary ID empty and send the reference
-    # (EXT_PRODUCT_ID) as the SupplierPartID.
-    reference = (line.supplier_part_auxiliary_id or line.supplier_part_id).strip()
+    reference = line_reference(line)
     try:
         ref = read(reference)
     except BadReference:
@@ -139,48 +137,60 @@ def _check_line(
     part = line.supplier_part_id
     offer = offers.get(reference)
     if reference == line.supplier_part_id:
-        if not isinstance(offer, dict):
+        if offer is None:
             raise Refused(400, f"{name}: the product of this line is not known; order it again.")
-        part = str(offer.get("template", ""))
-    if isinstance(offer, dict):
+        part = offer.template
+    if offer is not None:
         check_offer(buyer, name, part, line.quantity, offer)
     try:
         priced = book.price(buyer.price_book, part, line.quantity)
     except Unpriced as exc:
         raise Refused(400, f"{name} cannot be ordered: {exc}.") from exc
     check_price(name, line.unit_price, priced.unit_price, tolerance, currency)
-    return CheckedLine(
+    accepted = Line(
         number=number,
         part=part,
         reference=reference,
-        user_id=ref.pipo_user_id,
-        project_id=ref.project_id,
-        quantity=line.quantity,
-        unit_price=line.unit_price,
+        group=0,
+        project=ref.project_id,
+        quantity=str(line.quantity),
+        unit_price=str(line.unit_price),
         currency=currency,
         unit_of_measure=priced.unit_of_measure,
     )
+    return CheckedLine(user_id=ref.pipo_user_id, line=accepted)
 
 
-def check_offer(
-    buyer: Buyer, name: str, part: str, quantity: Decimal, offer: Mapping[str, Any]
-) -> None:
+def check_offer(buyer: Buyer, name: str, part: str, quantity: Decimal, offer: Offer) -> None:
     """The line orders what its cart offered: the same template and, when the buyer does not
-    reprice changed quantities, the same quantity."""
-    if offer.get("template") != part:
+    reprice changed quantities, the same quantity (an offer without a readable one matches
+    none)."""
+    if not offer.template or offer.template != part:
         raise Refused(400, f"{name}: the part number does not match the design.")
     if buyer.quantity_changes != "reject":
         return
-    try:
-        offered = parse_quantity(str(offer.get("quantity", "")), field="offered quantity")
-    except BadNumber:
-        offered = None
-    if offered != quantity:
+    if offer.quantity != quantity:
         raise Refused(
             400,
-            f"{name}: the quantity changed from {offer.get('quantity')} to {quantity}. "
+            f"{name}: the quantity changed from {offer.quantity} to {quantity}. "
             "Change quantities of printed designs by editing the cart in punch-out.",
         )
+
+
+def grouped(checked: list[CheckedLine]) -> tuple[list[Group], list[Line]]:
+    """One group per PrintNow user, in the order users first appear; each line names its group."""
+    groups: list[Group] = []
+    index: dict[int, int] = {}
+    lines = []
+    for item in checked:
+        if item.user_id not in index:
+            index[item.user_id] = len(groups)
+            groups.append(Group(user=item.user_id, projects=[]))
+        group = groups[index[item.user_id]]
+        if item.line.project not in group.projects:
+            group.projects.append(item.line.project)
+        lines.append(replace(item.line, group=index[item.user_id]))
+    return groups, lines
 
 
 def check_price(

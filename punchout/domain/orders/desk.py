@@ -20,12 +20,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from redis.exceptions import LockError, RedisError
 
 from punchout.domain.buyers import Buyer
-from punchout.domain.cart import offer_key
+from punchout.domain.offers import Offers
 from punchout.domain.references import read_reference
 from punchout.printnow import (
     BadRequest,
@@ -39,15 +38,8 @@ from punchout.runtime import alerts
 from punchout.runtime.store import durability
 
 from .audit import keep_attachments, redact
-from .checks import CheckedLine, check_lines, fingerprint
-from .errors import (
-    RETRY_LATER,
-    Attachment,
-    OrderAnswer,
-    Postponed,
-    Refused,
-    Uncertain,
-)
+from .checks import check_lines, fingerprint, grouped, line_reference
+from .errors import RETRY_LATER, Attachment, OrderAnswer, Postponed, Refused, Uncertain
 from .parts import OrderParts
 from .placing import Placer
 from .records import Answer, Group, Ledger, Line, OrderRecord, now
@@ -230,32 +222,20 @@ class OrderDesk:
                 buyer,
                 order,
                 self.c.pricebook,
-                self._offers(buyer, order),
+                Offers(self.c.store).find_many(buyer.id, map(line_reference, order.lines)),
                 lambda text: read_reference(self.c.reference_key, buyer.id, text),
             )
         except Refused as exc:
             record.response = Answer(exc.code, exc.message)
             self.ledger.save(record, "rejected")
             raise
-        record.groups, lines = _grouped(checked)
+        record.groups, lines = grouped(checked)
         record.attachments = keep_attachments(
             self.c.settings.instance_path, buyer.id, order.order_id, attachments
         )
         self.ledger.save_lines(record, lines)
         self.ledger.save(record, "received")
         return record, lines
-
-    def _offers(self, buyer: Buyer, order: OrderRequest) -> dict[str, Any]:
-        """What each line was offered at in its cart, read in one round trip (MGET)."""
-        references = sorted(
-            {
-                (line.supplier_part_auxiliary_id or line.supplier_part_id).strip()
-                for line in order.lines
-            }
-        )
-        store = self.c.store
-        found = store.get_many([offer_key(store, buyer.id, r) for r in references])
-        return {r: offer for r, offer in zip(references, found, strict=True) if offer is not None}
 
     def resolve_uncertain(self, buyer_id: str, order_id: str, pipo_order_id: int | None) -> int:
         """An operator's answer for PrintNow orders whose creation could not be confirmed:
@@ -375,31 +355,3 @@ class OrderDesk:
             "document": redact(document),
         }
         self.ledger.audit(buyer.id, order.order_id, entry, self.c.settings.audit_days)
-
-
-def _grouped(checked: list[CheckedLine]) -> tuple[list[Group], list[Line]]:
-    """One group per PrintNow user, in the order users first appear; each line names its group."""
-    groups: list[Group] = []
-    index: dict[int, int] = {}
-    lines = []
-    for line in checked:
-        if line.user_id not in index:
-            index[line.user_id] = len(groups)
-            groups.append(Group(user=line.user_id, projects=[]))
-        group = groups[index[line.user_id]]
-        if line.project_id not in group.projects:
-            group.projects.append(line.project_id)
-        lines.append(
-            Line(
-                number=line.number,
-                part=line.part,
-                reference=line.reference,
-                group=index[line.user_id],
-                project=line.project_id,
-                quantity=str(line.quantity),
-                unit_price=str(line.unit_price),
-                currency=line.currency,
-                unit_of_measure=line.unit_of_measure,
-            )
-        )
-    return groups, lines

@@ -8,6 +8,7 @@ import pytest
 
 from punchout import resources
 from punchout.domain.buyers import Buyer
+from punchout.domain.offers import Offer
 from punchout.domain.orders.checks import (
     MAX_COMMENT_CHARS,
     MAX_ORDER_LINES,
@@ -48,14 +49,23 @@ def line(price: str = "45.00", quantity: str = "1", part: str = PART, aux: str =
     )
 
 
-def check(b: Buyer, *lines: OrderLine, offers: dict[str, object] | None = None) -> list[str]:
+def check(b: Buyer, *lines: OrderLine, offers: dict[str, Offer] | None = None) -> list[str]:
     order = OrderRequest("PO-1", None, "new", None, "USD", tuple(lines))
     checked = check_lines(
         b, order, BOOK, offers or {}, lambda text: read_reference(KEY, "acme", text)
     )
     return [
-        f"{c.part} x {c.quantity} at {c.unit_price}: {c.user_id}/{c.project_id}" for c in checked
+        f"{c.line.part} x {c.line.quantity} at {c.line.unit_price}: {c.user_id}/{c.line.project}"
+        for c in checked
     ]
+
+
+def offer(template: str, quantity: str | None = None) -> Offer:
+    """An offer as stored: only the fields given."""
+    record = (
+        {"template": template} if quantity is None else {"template": template, "quantity": quantity}
+    )
+    return Offer.from_json(record)
 
 
 @pytest.mark.parametrize(
@@ -95,7 +105,7 @@ def test_an_unreadable_tolerance_is_the_suppliers_problem_not_the_buyers() -> No
 
 def test_an_offer_for_another_template_is_refused() -> None:
     ref = make_reference(KEY, "acme", 12345, 42)
-    offers = {ref: {"template": "LH-A4-120", "quantity": "1"}}
+    offers = {ref: offer("LH-A4-120", "1")}
     with pytest.raises(Refused, match="part number does not match"):
         check(buyer(), line(), offers=offers)
 
@@ -108,7 +118,7 @@ def test_a_changed_quantity_is_refused_when_the_buyer_reprices_nothing(
     offered: str, ordered: str, accepted: bool
 ) -> None:
     ref = make_reference(KEY, "acme", 12345, 42)
-    offers = {ref: {"template": PART, "quantity": offered}}
+    offers = {ref: offer(PART, offered)}
     b = buyer(quantity_changes="reject")
     if accepted:
         assert check(b, line(quantity=ordered), offers=offers)
@@ -122,7 +132,7 @@ def test_an_oci_line_with_the_reference_as_part_number_orders_the_offered_templa
     ref = make_reference(KEY, "acme", 12345, 42)
     oci = line(part=ref, aux="")
     oci = OrderLine(**{**oci.__dict__, "supplier_part_auxiliary_id": ""})
-    assert check(buyer(), oci, offers={ref: {"template": PART, "quantity": "1"}})
+    assert check(buyer(), oci, offers={ref: offer(PART, "1")})
     with pytest.raises(Refused, match="not known"):
         check(buyer(), oci)
 
@@ -169,7 +179,7 @@ def test_the_quantities_comment_is_bounded_and_counts_what_it_leaves_out() -> No
 # ---------------------------------------------------------------- the words the buyer reads
 
 
-def _refusal(b: Buyer, *lines: OrderLine, offers: dict[str, object] | None = None) -> str:
+def _refusal(b: Buyer, *lines: OrderLine, offers: dict[str, Offer] | None = None) -> str:
     with pytest.raises(Refused) as caught:
         check(b, *lines, offers=offers)
     assert caught.value.code == 400
@@ -187,15 +197,18 @@ def test_a_checked_line_carries_what_the_order_is_built_from() -> None:
         buyer(), order, BOOK, {}, lambda text: read_reference(KEY, "acme", text)
     )
     assert checked == CheckedLine(
-        number=7,
-        part=PART,
-        reference=ref,
         user_id=12345,
-        project_id=42,
-        quantity=Decimal(1),
-        unit_price=Decimal("45.00"),
-        currency="USD",
-        unit_of_measure="BX",
+        line=Line(
+            number=7,
+            part=PART,
+            reference=ref,
+            group=0,
+            project=42,
+            quantity="1",
+            unit_price="45.00",
+            currency="USD",
+            unit_of_measure="BX",
+        ),
     )
 
 
@@ -237,34 +250,27 @@ def test_an_oci_line_of_an_unknown_product_names_the_reference() -> None:
     assert _refusal(buyer(), oci) == (
         f"Line 1 ({ref}): the product of this line is not known; order it again."
     )
-    assert _refusal(buyer(), oci, offers={ref: "not an offer"}) == (
-        f"Line 1 ({ref}): the product of this line is not known; order it again."
-    )
     # the offered template is what is priced and checked
-    assert check(buyer(), oci, offers={ref: {"template": PART, "quantity": "1"}}) == [
-        f"{PART} x 1 at 45.00: 12345/42"
-    ]
-    assert check(buyer(), oci, offers={ref: {"template": PART}}) == [
-        f"{PART} x 1 at 45.00: 12345/42"
-    ]
+    assert check(buyer(), oci, offers={ref: offer(PART, "1")}) == [f"{PART} x 1 at 45.00: 12345/42"]
+    assert check(buyer(), oci, offers={ref: offer(PART)}) == [f"{PART} x 1 at 45.00: 12345/42"]
 
 
 def test_an_offer_refusal_says_what_changed() -> None:
     ref = make_reference(KEY, "acme", 12345, 42)
-    assert _refusal(buyer(), line(), offers={ref: {"template": "LH-A4-120"}}) == (
+    assert _refusal(buyer(), line(), offers={ref: offer("LH-A4-120")}) == (
         f"Line 1 ({PART}): the part number does not match the design."
     )
     assert _refusal(
         buyer(quantity_changes="reject"),
         line(quantity="2", price="45.00"),
-        offers={ref: {"template": PART, "quantity": "1"}},
+        offers={ref: offer(PART, "1")},
     ) == (
         f"Line 1 ({PART}): the quantity changed from 1 to 2. Change quantities of printed "
         "designs by editing the cart in punch-out."
     )
     # an offer without a quantity cannot match one
     assert "the quantity changed from None to 1" in _refusal(
-        buyer(quantity_changes="reject"), line(), offers={ref: {"template": PART}}
+        buyer(quantity_changes="reject"), line(), offers={ref: offer(PART)}
     )
 
 
