@@ -179,8 +179,10 @@ def documents_configure(
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Work until the queues are empty, then stop.")
 def worker(burst: bool) -> None:
-    """Run the background worker: polls open orders and sends the documents after each
-    order, with retries. Reads the same PUNCHOUT_* settings and Redis as the connector."""
+    """Run the background worker: polls orders, sends documents.
+
+    It polls open orders and sends the documents after each order, with retries. It reads
+    the same PUNCHOUT_* settings and Redis as the connector."""
     from punchout.domain.backchannel.queue import Backchannel, build_connector, run_worker
     from punchout.runtime.observability import logs
     from punchout.runtime.settings import SettingsError
