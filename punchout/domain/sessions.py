@@ -76,7 +76,12 @@ class PunchoutSession:
     extra: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        """The session as JSON values. Field by field, as ``dataclasses.asdict`` would make it
+        but without its deep copy of every value: a session is written on every setup."""
+        data = {f.name: getattr(self, f.name) for f in _FIELDS}
+        data["restored_items"] = [dataclasses.asdict(i) for i in self.restored_items]
+        data["extra"] = dict(self.extra)
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PunchoutSession:
@@ -86,6 +91,9 @@ class PunchoutSession:
         for name in ("buyer_credentials", "supplier_credentials"):
             data[name] = tuple((str(d), str(i)) for d, i in data.get(name, ()))
         return cls(**data)
+
+
+_FIELDS = dataclasses.fields(PunchoutSession)
 
 
 def new_session_id() -> str:
