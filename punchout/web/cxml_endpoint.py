@@ -16,7 +16,7 @@ from flask import Blueprint, Response, current_app, request
 from punchout.domain.buyers import Buyer, authenticate
 from punchout.domain.identity import ANONYMOUS_USER, ProcurementUser, identify_user
 from punchout.domain.orders import OrderDesk
-from punchout.domain.sessions import Resend, new_session_id
+from punchout.domain.sessions import Resend
 from punchout.domain.setup_flow import (
     ReturnedLine,
     SetupIntent,
@@ -209,12 +209,11 @@ def _setup(buyer: Buyer, req: Request, setup: PunchOutSetupRequest, body: bytes)
             for n, item in enumerate(setup.items, start=1)
         ],
     )
-    session_id = new_session_id()
     try:
-        start_url = start_punchout(c, buyer, intent, session_id=session_id)
+        # The session and the note of the setup that opened it: one Redis round trip.
+        remember = (req.payload_id, body) if req.payload_id else None
+        start_url = start_punchout(c, buyer, intent, setup=remember)
     except SetupRefused as exc:
         log.warning("buyer %s: setup refused (%d): %s", buyer.id, exc.status, exc.reason)
         return status_response(exc.status, exc.message)
-    if req.payload_id:
-        c.sessions.remember_setup(buyer.id, req.payload_id, body, session_id)
     return cxml_response(build.punchout_setup_response(start_url), 200)
