@@ -11,7 +11,6 @@ not add up, so such a cart is never sent.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -191,14 +190,14 @@ def offer_key(store: Store, buyer_id: str, reference: str) -> str:
 
 def remember_offers(store: Store, buyer_id: str, cart: Cart, ttl: int) -> None:
     """Keep what each line was offered at, so the purchase order can be reconciled later."""
-    pipe = store.redis.pipeline(transaction=False)
-    for line in cart.lines:
-        record = {
+    records = {
+        offer_key(store, buyer_id, line.reference): {
             "template": line.supplier_part_id,
             "quantity": str(line.quantity),
             "unit_price": str(line.unit_price),
             "currency": line.currency,
             "unit_of_measure": line.unit_of_measure,
         }
-        pipe.set(offer_key(store, buyer_id, line.reference), json.dumps(record), ex=ttl)
-    pipe.execute()
+        for line in cart.lines
+    }
+    store.put_many(records, ttl)
