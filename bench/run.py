@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
@@ -238,6 +239,8 @@ class Sender:
             data.write_text(oci_login_body())
         else:
             lines = int(scenario.key.removeprefix("order_"))
+            if self.stub_port is not None:  # as many designs as lines: each line its own
+                stub_designs(self.stub_port, lines)
             data.write_text(order_template(lines, self.reference_key)
                             .replace("@@N@@", f"{self.serial}-@@N@@"))  # fmt: skip
         meter = Meter(server.master, server.counters, self.stub_port)
@@ -248,6 +251,7 @@ class Sender:
         run = wrk(f"http://127.0.0.1:{server.port}", mode=mode, data=data, path=scenario.path,
                   ctype=ctype, requests=count,
                   served=lambda: read_counters(server.counters)["requests"])  # fmt: skip
+        settle(server)
         cost = meter.cost(before, meter.snapshot())
         row = asdict(cost) | {"rate": run.rate, "p50": run.p50, "p95": run.p95, "p99": run.p99,
                               "wrk_errors": run.errors}  # fmt: skip
@@ -258,6 +262,22 @@ class Sender:
                   f"{run.rate:6.0f} req/s  p50 {run.p50:6.1f} ms  errors {cost.errors}",
                   flush=True)  # fmt: skip
         return row
+
+
+def settle(server: Server, timeout: float = 300.0) -> None:
+    """Wait until the workers have finished every request they started.
+
+    wrk keeps every connection busy, so when a batch has been answered a few more requests
+    are still being served: they belong to this batch (their CPU and their count), not to
+    the next one, which may be another scenario.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        counts = read_counters(server.counters)
+        if counts["started"] <= counts["requests"]:
+            return
+        time.sleep(0.02)
+    raise SystemExit("the server is still busy with an earlier batch")
 
 
 def rss_run(sender: Sender, server: Server, requests: int) -> dict[str, Any]:
@@ -271,6 +291,13 @@ def rss_run(sender: Sender, server: Server, requests: int) -> dict[str, Any]:
     after = {pid: rss_kib(pid) for pid in pids}
     growth = max((after[p] - before[p]) / before[p] * 100 for p in pids)
     return {"requests": done, "before_kib": before, "after_kib": after, "growth_percent": growth}
+
+
+def stub_designs(port: int, count: int) -> None:
+    """Give the stub's user ``count`` saved designs (:func:`bench.stub_printnow.set_designs`)."""
+    url = f"http://127.0.0.1:{port}/__bench/designs/{count}"
+    with urllib.request.urlopen(url, timeout=5) as answer:
+        answer.read()
 
 
 @contextmanager

@@ -46,9 +46,11 @@ def test_requests_and_error_answers_are_counted(counting: Path) -> None:
             self.status_code = status
 
     for status in (200, 404, 500):
+        gunicorn_counting.pre_request(None, None)
         gunicorn_counting.post_request(None, None, None, Answer(status))
+    gunicorn_counting.pre_request(None, None)  # one still being served
     assert read_counters(counting) | {"redis_round_trips": 0, "redis_commands": 0} == {
-        "requests": 3, "redis_round_trips": 0, "redis_commands": 0, "errors": 2,
+        "requests": 3, "redis_round_trips": 0, "redis_commands": 0, "errors": 2, "started": 4,
     }  # fmt: skip
 
 
