@@ -75,6 +75,8 @@ SCENARIOS = [
     Scenario("oci_return", "OCI cart return, 1 item", 500, path="", items=1, protocol="oci"),
 ]
 SANDBOX_SCENARIOS = ("setup", "oci_login")  # the sandbox has no bench user's designs
+#: Saved designs of the stub's user, except for OrderRequests (one design per line).
+DESIGNS = 100
 BASELINE = Scenario("baseline", "bare Flask POST, same body size (baseline)", 2000, path="/")
 
 
@@ -227,6 +229,9 @@ class Sender:
         self.serial += 1
         data = self.folder / f"batch-{self.serial}.txt"
         mode = "template"
+        if self.stub_port is not None:  # an OrderRequest's user has a design for each line
+            designs = scenario.key.removeprefix("order_")
+            stub_designs(self.stub_port, int(designs) if designs.isdigit() else DESIGNS)
         if scenario.items:
             mode = "list"
             cart_sessions(self.store, self.binding, count, scenario.items, scenario.protocol,
@@ -239,8 +244,6 @@ class Sender:
             data.write_text(oci_login_body())
         else:
             lines = int(scenario.key.removeprefix("order_"))
-            if self.stub_port is not None:  # as many designs as lines: each line its own
-                stub_designs(self.stub_port, lines)
             data.write_text(order_template(lines, self.reference_key)
                             .replace("@@N@@", f"{self.serial}-@@N@@"))  # fmt: skip
         meter = Meter(server.master, server.counters, self.stub_port)
