@@ -86,3 +86,15 @@ def test_failed_requests_miss_the_target_and_flatness_uses_marginal_cost() -> No
     assert results["order_10_vs_1"].met is True
     scenarios["order_1000"] = _scenario([95.0])  # 100 µs per added line past 100 lines
     assert {v.name: v for v in verdicts(scenarios)}["per_line_flat"].met is False
+
+
+def test_check_fails_when_any_revision_misses_a_target() -> None:
+    from bench.report import all_met
+
+    met = {"setup": _scenario([1.2, 1.4], trips=3)}
+    missed = {"setup": _scenario([1.2, 1.6], trips=3)}
+    results: dict[str, Any] = {"revisions": {"baseline": {"scenarios": {}},
+                                             "old": {"scenarios": met}}}  # fmt: skip
+    assert all_met(results)  # the targets not measured in this run are not missed
+    results["revisions"]["new"] = {"scenarios": missed}
+    assert not all_met(results)
