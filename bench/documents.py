@@ -47,9 +47,9 @@ def setup_template() -> str:
 
 
 def order_template(lines: int, reference_key: bytes) -> str:
-    """An OrderRequest of ``lines`` lines; past the stub's 100 designs, lines reuse them (one
-    design may be ordered on several lines)."""
-    refs = [make_reference(reference_key, "bench", 42, n % 100 + 1) for n in range(lines)]
+    """An OrderRequest of ``lines`` lines, line n ordering design n: the user has as many
+    designs as the order has lines (:func:`bench.stub_printnow.set_designs`)."""
+    refs = [make_reference(reference_key, "bench", 42, n) for n in range(1, lines + 1)]
     items = "".join(
         f'<ItemOut quantity="1" lineNumber="{n}"><ItemID><SupplierPartID>BC-STD-85x55'
         f"</SupplierPartID><SupplierPartAuxiliaryID>{refs[n - 1]}"

@@ -1,14 +1,16 @@
 """Gunicorn settings for the benchmarked servers: count, in each worker, what a request costs.
 
 Loaded with ``gunicorn -c bench/gunicorn_counting.py``. Each worker gets a small file
-``<pid>.counts`` in ``$BENCH_COUNTERS``, holding four 64-bit counters that the benchmark reads
+``<pid>.counts`` in ``$BENCH_COUNTERS``, holding five 64-bit counters that the benchmark reads
 from outside while the worker runs (:func:`bench.accounting.read_counters`):
 
 - requests the worker finished (gunicorn's ``post_request`` hook);
 - Redis round trips: every packed command or pipeline written to a Redis connection (one
   write of redis-py's ``send_packed_command`` is one request sent and one wait for the answer);
 - Redis commands, as the server counts them (a pipeline of three is three);
-- answers with a status of 400 or more.
+- answers with a status of 400 or more;
+- requests the worker started (``pre_request``): while it exceeds the finished ones, a
+  request is still being served, and the benchmark waits before it reads the batch's cost.
 
 Nothing here runs in production: the benchmark alone passes this file to gunicorn.
 """
@@ -22,7 +24,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-SLOTS = ("requests", "redis_round_trips", "redis_commands", "errors")
+SLOTS = ("requests", "redis_round_trips", "redis_commands", "errors", "started")
 FORMAT = "<" + "q" * len(SLOTS)
 
 
@@ -70,6 +72,11 @@ def _commands_in(chunks: Any) -> int:
     """Commands in a packed pipeline: each RESP command starts with ``*<n>`` on a new line."""
     data = b"".join(c if isinstance(c, bytes) else bytes(c) for c in chunks)
     return max(1, data.count(b"\r\n*") + int(data.startswith(b"*")))
+
+
+def pre_request(worker: Any, req: Any) -> None:
+    if _counters is not None:
+        _counters.add(4)
 
 
 def post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
@@ -75,6 +76,8 @@ SCENARIOS = [
     Scenario("oci_return", "OCI cart return, 1 item", 500, path="", items=1, protocol="oci"),
 ]
 SANDBOX_SCENARIOS = ("setup", "oci_login")  # the sandbox has no bench user's designs
+#: Saved designs of the stub's user, except for OrderRequests (one design per line).
+DESIGNS = 100
 BASELINE = Scenario("baseline", "bare Flask POST, same body size (baseline)", 2000, path="/")
 
 
@@ -226,6 +229,9 @@ class Sender:
         self.serial += 1
         data = self.folder / f"batch-{self.serial}.txt"
         mode = "template"
+        if self.stub_port is not None:  # an OrderRequest's user has a design for each line
+            designs = scenario.key.removeprefix("order_")
+            stub_designs(self.stub_port, int(designs) if designs.isdigit() else DESIGNS)
         if scenario.items:
             mode = "list"
             cart_sessions(self.store, self.binding, count, scenario.items, scenario.protocol,
@@ -248,6 +254,7 @@ class Sender:
         run = wrk(f"http://127.0.0.1:{server.port}", mode=mode, data=data, path=scenario.path,
                   ctype=ctype, requests=count,
                   served=lambda: read_counters(server.counters)["requests"])  # fmt: skip
+        settle(server)
         cost = meter.cost(before, meter.snapshot())
         row = asdict(cost) | {"rate": run.rate, "p50": run.p50, "p95": run.p95, "p99": run.p99,
                               "wrk_errors": run.errors}  # fmt: skip
@@ -258,6 +265,22 @@ class Sender:
                   f"{run.rate:6.0f} req/s  p50 {run.p50:6.1f} ms  errors {cost.errors}",
                   flush=True)  # fmt: skip
         return row
+
+
+def settle(server: Server, timeout: float = 300.0) -> None:
+    """Wait until the workers have finished every request they started.
+
+    wrk keeps every connection busy, so when a batch has been answered a few more requests
+    are still being served: they belong to this batch (their CPU and their count), not to
+    the next one, which may be another scenario.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        counts = read_counters(server.counters)
+        if counts["started"] <= counts["requests"]:
+            return
+        time.sleep(0.02)
+    raise SystemExit("the server is still busy with an earlier batch")
 
 
 def rss_run(sender: Sender, server: Server, requests: int) -> dict[str, Any]:
@@ -271,6 +294,13 @@ def rss_run(sender: Sender, server: Server, requests: int) -> dict[str, Any]:
     after = {pid: rss_kib(pid) for pid in pids}
     growth = max((after[p] - before[p]) / before[p] * 100 for p in pids)
     return {"requests": done, "before_kib": before, "after_kib": after, "growth_percent": growth}
+
+
+def stub_designs(port: int, count: int) -> None:
+    """Give the stub's user ``count`` saved designs (:func:`bench.stub_printnow.set_designs`)."""
+    url = f"http://127.0.0.1:{port}/__bench/designs/{count}"
+    with urllib.request.urlopen(url, timeout=5) as answer:
+        answer.read()
 
 
 @contextmanager

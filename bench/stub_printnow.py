@@ -1,7 +1,9 @@
 """A PrintNow stand-in that answers instantly, so benchmarks measure the connector alone.
 
-Plain WSGI, no framework. Every user has ``STUB_PROJECTS`` projects (ids 1..N, business
-cards); logins always succeed; orders get increasing ids.
+Plain WSGI, no framework. Every user has the same saved designs, projects 1..N (business
+cards; N is 100 unless :func:`set_designs` says otherwise: the benchmark gives the user as many
+designs as the OrderRequest it sends has lines, so each line orders a design of its own);
+logins always succeed; orders get increasing ids.
 """
 
 from __future__ import annotations
@@ -13,15 +15,23 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-PROJECTS = int(os.environ.get("STUB_PROJECTS", "100"))
 _ORDER_IDS = itertools.count(1000 + os.getpid() * 100_000)
-_PROJECT_LIST = json.dumps(
-    [
-        {"id": n, "name": f"Business Cards {n}", "external_id": "BC-STD-85x55",
-         "fields": {"name_on_card": f"Bench User {n}"}}
-        for n in range(1, PROJECTS + 1)
-    ]
-).encode()  # fmt: skip
+_PROJECT_LIST = b"[]"
+
+
+def set_designs(count: int) -> None:
+    """Give the user ``count`` saved designs (``project/all`` lists projects 1..count)."""
+    global _PROJECT_LIST
+    _PROJECT_LIST = json.dumps(
+        [
+            {"id": n, "name": f"Business Cards {n}", "external_id": "BC-STD-85x55",
+             "fields": {"name_on_card": f"Bench User {n}"}}
+            for n in range(1, count + 1)
+        ]
+    ).encode()  # fmt: skip
+
+
+set_designs(100)
 USER = {"id": 42, "username": "bench", "first_name": "Bench", "last_name": "User",
         "email": "bench@example.com", "is_temp": False}  # fmt: skip
 TEMP = {**USER, "id": 43, "username": "tmp_bench", "password": "pw", "is_temp": True,

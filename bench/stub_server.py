@@ -3,7 +3,8 @@
 A benchmark's PrintNow must cost next to nothing, or it competes with the connector for the
 same cores: this server parses just enough HTTP to route a request to
 :func:`bench.stub_printnow.answer`. It counts the calls it answers; ``GET /__bench/calls``
-(not a PrintNow path, and not counted) tells the benchmark how many so far.
+(not a PrintNow path, and not counted) tells the benchmark how many so far; ``GET
+/__bench/designs/N`` gives the user N saved designs (:func:`bench.stub_printnow.set_designs`).
 
     python bench/stub_server.py PORT
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.stub_printnow import answer
+from bench.stub_printnow import answer, set_designs
 
 CALLS = 0
 
@@ -48,6 +49,9 @@ class StubProtocol(asyncio.Protocol):
             path = path.split("?", 1)[0]
             if path == "/__bench/calls":
                 status, body = "200 OK", str(CALLS).encode()
+            elif path.startswith("/__bench/designs/"):
+                set_designs(int(path.rsplit("/", 1)[1]))
+                status, body = "200 OK", b"true"
             else:
                 CALLS += 1
                 status, body = answer(method, path, sent)

@@ -46,9 +46,11 @@ def test_requests_and_error_answers_are_counted(counting: Path) -> None:
             self.status_code = status
 
     for status in (200, 404, 500):
+        gunicorn_counting.pre_request(None, None)
         gunicorn_counting.post_request(None, None, None, Answer(status))
+    gunicorn_counting.pre_request(None, None)  # one still being served
     assert read_counters(counting) | {"redis_round_trips": 0, "redis_commands": 0} == {
-        "requests": 3, "redis_round_trips": 0, "redis_commands": 0, "errors": 2,
+        "requests": 3, "redis_round_trips": 0, "redis_commands": 0, "errors": 2, "started": 4,
     }  # fmt: skip
 
 
@@ -84,3 +86,15 @@ def test_failed_requests_miss_the_target_and_flatness_uses_marginal_cost() -> No
     assert results["order_10_vs_1"].met is True
     scenarios["order_1000"] = _scenario([95.0])  # 100 µs per added line past 100 lines
     assert {v.name: v for v in verdicts(scenarios)}["per_line_flat"].met is False
+
+
+def test_check_fails_when_any_revision_misses_a_target() -> None:
+    from bench.report import all_met
+
+    met = {"setup": _scenario([1.2, 1.4], trips=3)}
+    missed = {"setup": _scenario([1.2, 1.6], trips=3)}
+    results: dict[str, Any] = {"revisions": {"baseline": {"scenarios": {}},
+                                             "old": {"scenarios": met}}}  # fmt: skip
+    assert all_met(results)  # the targets not measured in this run are not missed
+    results["revisions"]["new"] = {"scenarios": missed}
+    assert not all_met(results)

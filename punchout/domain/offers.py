@@ -91,12 +91,11 @@ class Offers:
         return self.store.key("offer", buyer_id, reference)
 
     def remember(self, buyer_id: str, cart: Cart, ttl: int) -> None:
-        """Keep each line's offer for ``ttl`` seconds, in one round trip."""
-        pipe = self.store.redis.pipeline(transaction=False)
-        batch = Store(pipe, self.store.namespace)
-        for line in cart.lines:
-            batch.put(self._key(buyer_id, line.reference), Offer.of(line).to_json(), ttl)
-        pipe.execute()
+        """Keep each line's offer for ``ttl`` seconds, in one command (Store.put_many)."""
+        offers = {
+            self._key(buyer_id, line.reference): Offer.of(line).to_json() for line in cart.lines
+        }
+        self.store.put_many(offers, ttl)
 
     def find(self, buyer_id: str, reference: str) -> Offer | None:
         """The offer of the cart line ``reference``; None when unknown, expired or unreadable."""

@@ -78,7 +78,12 @@ class PunchoutSession:
     extra: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        """The session as JSON values. Field by field, as ``dataclasses.asdict`` would make it
+        but without its deep copy of every value: a session is written on every setup."""
+        data = {f.name: getattr(self, f.name) for f in _FIELDS}
+        data["restored_items"] = [dataclasses.asdict(i) for i in self.restored_items]
+        data["extra"] = dict(self.extra)
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PunchoutSession:
@@ -88,6 +93,9 @@ class PunchoutSession:
         for name in ("buyer_credentials", "supplier_credentials"):
             data[name] = tuple((str(d), str(i)) for d, i in data.get(name, ()))
         return cls(**data)
+
+
+_FIELDS = dataclasses.fields(PunchoutSession)
 
 
 def new_session_id() -> str:
@@ -135,13 +143,19 @@ class SessionStore:
     def end(self, session_id: str) -> None:
         self.store.delete(self.store.key("session", session_id))
 
-    def open(self, session: PunchoutSession) -> str:
-        """Save a new session and issue its one-time start token, in one round trip."""
+    def open(self, session: PunchoutSession, *, setup: tuple[str, bytes] | None = None) -> str:
+        """Save a new session and issue its one-time start token, in one round trip.
+
+        ``setup`` is the (payloadID, document) of the setup request that opened it: noted in
+        the same round trip, as :meth:`remember_setup` does, so an identical re-send reopens it.
+        """
         token = secrets.token_urlsafe(32)
         pipe = self.store.redis.pipeline(transaction=False)
         batch = Store(pipe, self.store.namespace)
         batch.put(self.store.key("session", session.id), self._sealed(session), self.session_ttl)
         batch.put(self.store.key("start", _digest(token)), session.id, self.start_token_ttl)
+        if setup is not None:
+            _remember(batch, session.buyer_id, *setup, session.id)
         pipe.execute()
         return token
 
@@ -154,8 +168,7 @@ class SessionStore:
 
     def remember_setup(self, buyer_id: str, payload_id: str, body: bytes, session_id: str) -> None:
         """Note the session a setup opened, so an identical re-send can reopen it."""
-        record = {"body": hashlib.sha256(body).hexdigest(), "session": session_id}
-        self.store.put(self.store.key("resend", buyer_id, payload_id), record, SETUP_RESEND_TTL)
+        _remember(self.store, buyer_id, payload_id, body, session_id)
 
     def resent_setup(self, buyer_id: str, payload_id: str, body: bytes) -> Resend:
         """What an earlier setup with this payloadID from this buyer became, if recent."""
@@ -172,6 +185,11 @@ class SessionStore:
         token = secrets.token_urlsafe(32)
         self.store.put(self.store.key("start", _digest(token)), session_id, self.start_token_ttl)
         return token
+
+
+def _remember(store: Store, buyer_id: str, payload_id: str, body: bytes, session_id: str) -> None:
+    record = {"body": hashlib.sha256(body).hexdigest(), "session": session_id}
+    store.put(store.key("resend", buyer_id, payload_id), record, SETUP_RESEND_TTL)
 
 
 @dataclass(frozen=True)

@@ -60,8 +60,17 @@ class SetupIntent:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def start_punchout(c: Connector, buyer: Buyer, intent: SetupIntent, *, session_id: str = "") -> str:
-    """Open a punch-out session (``session_id``, or a new id); return its StartPage URL."""
+def start_punchout(
+    c: Connector,
+    buyer: Buyer,
+    intent: SetupIntent,
+    *,
+    setup: tuple[str, bytes] | None = None,
+) -> str:
+    """Open a punch-out session; return its StartPage URL.
+
+    ``setup``: the request's (payloadID, document), noted with the session so that an
+    identical re-send reopens it (:meth:`SessionStore.open`)."""
     if intent.operation not in buyer.operations:
         raise SetupRefused(
             403,
@@ -91,7 +100,7 @@ def start_punchout(c: Connector, buyer: Buyer, intent: SetupIntent, *, session_i
             exc.code, exc.cxml_text, f"buyer {buyer.id}: PrintNow {failed} the setup: {exc}"
         ) from exc
     session = PunchoutSession(
-        id=session_id or new_session_id(),
+        id=new_session_id(),
         buyer_id=buyer.id,
         protocol=intent.protocol,
         operation=intent.operation,
@@ -112,7 +121,7 @@ def start_punchout(c: Connector, buyer: Buyer, intent: SetupIntent, *, session_i
         form_token=secrets.token_urlsafe(24),
         extra=dict(intent.extra),
     )
-    token = c.sessions.open(session)
+    token = c.sessions.open(session, setup=setup)
     log.info(
         "buyer %s: %s punch-out session %s for PIPO user %s%s",
         buyer.id,

@@ -16,8 +16,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,21 @@ class Store:
     def put(self, key: str, value: Any, ttl: int) -> None:
         """Write ``value`` with a time to live of ``ttl`` seconds."""
         self.redis.set(key, _dump(value), ex=_check_ttl(ttl))
+
+    def put_many(self, values: Mapping[str, Any], ttl: int) -> None:
+        """Write each of ``values`` (key: value) with the same time to live, in one command.
+
+        One script call instead of one SET per key: a cart of a hundred lines is written in
+        one command that Redis runs at once, not a pipeline of a hundred.
+        """
+        if not values:
+            return
+        keys = list(values)
+        args: list[int | str] = [_check_ttl(ttl), *(_dump(value) for value in values.values())]
+        try:
+            self.redis.evalsha(_PUT_MANY_SHA, len(keys), *keys, *args)
+        except redis.exceptions.NoScriptError:  # a restarted Redis: sent whole, then cached
+            self.redis.eval(_PUT_MANY, len(keys), *keys, *args)
 
     def put_new(self, key: str, value: Any, ttl: int) -> bool:
         """Write only if the key does not exist; True when this call wrote it."""
@@ -124,6 +141,12 @@ class Store:
     def ping(self) -> bool:
         """True when Redis answers."""
         return bool(self.redis.ping())
+
+
+#: SET each KEYS[i] to ARGV[i + 1], expiring in ARGV[1] seconds (redis.io, "EVAL").
+_PUT_MANY = "for i, key in ipairs(KEYS) do redis.call('SET', key, ARGV[i + 1], 'EX', ARGV[1]) end"
+#: The script's name in Redis (EVALSHA), not a security digest.
+_PUT_MANY_SHA = hashlib.sha1(_PUT_MANY.encode(), usedforsecurity=False).hexdigest()
 
 
 def _check_ttl(ttl: int) -> int:

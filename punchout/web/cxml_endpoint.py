@@ -17,7 +17,7 @@ from flask import Blueprint, Response, request
 from punchout.domain.buyer_checks import authenticate
 from punchout.domain.buyers import Buyer
 from punchout.domain.identity import ANONYMOUS_USER, ProcurementUser, identify_user
-from punchout.domain.sessions import Resend, new_session_id
+from punchout.domain.sessions import Resend
 from punchout.domain.setup_flow import (
     SetupIntent,
     SetupRefused,
@@ -178,8 +178,7 @@ def _setup(buyer: Buyer, req: Request, setup: PunchOutSetupRequest, body: bytes)
         supplier_credentials=tuple((cr.domain, cr.identity) for cr in req.header.to_credentials),
         returned_lines=setup.items,
     )
-    session_id = new_session_id()
-    start_url = start_punchout(c, buyer, intent, session_id=session_id)
-    if req.payload_id:
-        c.sessions.remember_setup(buyer.id, req.payload_id, body, session_id)
+    # The session and the note of the setup that opened it: one Redis round trip.
+    remember = (req.payload_id, body) if req.payload_id else None
+    start_url = start_punchout(c, buyer, intent, setup=remember)
     return cxml_response(build.punchout_setup_response(start_url), 200)

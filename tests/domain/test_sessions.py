@@ -10,6 +10,7 @@ import pytest
 
 from punchout.domain.keys import Encryptor
 from punchout.domain.sessions import (
+    SETUP_RESEND_TTL,
     PunchoutSession,
     Resend,
     RestoredItem,
@@ -139,6 +140,30 @@ def test_resent_setup_same_body_same_session_other_body_new(store: Store) -> Non
     other = sessions.resent_setup("acme", "p-1", b"<cXML x='1'/>")
     assert other.seen and not other.same_document
     assert not sessions.resent_setup("other-buyer", "p-1", b"<cXML/>").seen
+
+
+def test_a_session_opened_with_its_setup_is_reopened_by_a_resend_one_round_trip(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from redis.connection import AbstractConnection
+
+    sessions = SessionStore(store, session_ttl=100, start_token_ttl=10, encryptor=BOX)
+    writes: list[object] = []
+    original = AbstractConnection.send_packed_command
+
+    def counted(self: Any, command: Any, check_health: bool = True) -> None:
+        writes.append(command)
+        original(self, command, check_health)  # type: ignore[no-untyped-call]
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
+    token = sessions.open(make_session(id="session-s"), setup=("p-9", b"<cXML/>"))
+    assert len(writes) == 1  # session, start token and the setup's note: one round trip
+    monkeypatch.undo()
+    assert sessions.resent_setup("acme", "p-9", b"<cXML/>").session_id == "session-s"
+    assert 0 < store.redis.ttl(store.key("resend", "acme", "p-9")) <= SETUP_RESEND_TTL
+    assert sessions.redeem_start_token(token) == "session-s"
+    sessions.open(make_session(id="session-t"))  # no setup given: nothing noted
+    assert sessions.resent_setup("acme", "p-9", b"<cXML/>").session_id == "session-s"
 
 
 def test_a_reissued_start_token_opens_the_session_once(store: Store) -> None:

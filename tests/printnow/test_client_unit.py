@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 import requests
@@ -265,12 +266,14 @@ def test_a_timeout_is_its_own_error_and_posts_are_not_repeated(client: PrintNowC
 def test_every_call_has_a_timeout() -> None:
     seen: list[object] = []
 
-    class Recorder(requests.Session):
-        def request(self, *args: object, **kwargs: object) -> requests.Response:  # type: ignore[override]
+    class Recorder(requests.adapters.HTTPAdapter):
+        def send(self, *args: Any, **kwargs: Any) -> requests.Response:
             seen.append(kwargs.get("timeout"))
             raise requests.ConnectionError("offline")
 
-    client = PrintNowClient(BASE, TOKEN, KEY, retries=0, timeout=(1.5, 9.0), session=Recorder())
+    session = requests.Session()
+    session.mount(BASE, Recorder())
+    client = PrintNowClient(BASE, TOKEN, KEY, retries=0, timeout=(1.5, 9.0), session=session)
     with pytest.raises(PrintNowConnectionError):
         client.is_logged_in(SESSION)
     assert seen == [(1.5, 9.0)]

@@ -25,6 +25,22 @@ def test_every_ephemeral_write_has_a_ttl(store: Store) -> None:
             store.put(key, {}, ttl=bad)  # type: ignore[arg-type]
 
 
+def test_put_many_writes_every_value_with_its_ttl_in_one_command(store: Store) -> None:
+    values = {store.key("offer", "b", f"ref-{n}"): {"n": n, "text": "a'b\"c"} for n in range(300)}
+    store.put_many(values, ttl=40)
+    assert store.get_many(list(values)) == list(values.values())
+    assert all(0 < store.redis.ttl(key) <= 40 for key in values)
+    store.redis.script_flush()  # a restarted Redis has forgotten the script: sent again
+    store.put_many({store.key("offer", "b", "again"): [1]}, ttl=5)
+    assert store.get(store.key("offer", "b", "again")) == [1]
+    assert 0 < store.redis.ttl(store.key("offer", "b", "again")) <= 5
+    store.put_many({}, ttl=5)  # nothing to write: nothing sent
+    for bad in (0, -1, None, 1.5):
+        with pytest.raises(ValueError):
+            store.put_many({store.key("offer", "b", "bad"): 1}, ttl=bad)  # type: ignore[arg-type]
+    assert store.get(store.key("offer", "b", "bad")) is None
+
+
 def test_put_new_writes_once(store: Store) -> None:
     key = store.key("lock", "po-1")
     assert store.put_new(key, "first", ttl=10)

@@ -33,8 +33,9 @@ def redact(document: bytes) -> str:
         root = parse_xml(document, max_bytes=len(document) + 1)
     except (MalformedDocument, ValueError):
         return UNREADABLE
-    for node in root.iter():
-        if isinstance(node.tag, str) and etree.QName(node).localname.lower() in SECRET_ELEMENTS:
+    for node in root.iter(etree.Element):  # elements only: no comments, no PIs
+        tag = node.tag  # "{namespace}LocalName" or "LocalName"; sliced, not parsed per node
+        if tag[tag.rfind("}") + 1 :].lower() in SECRET_ELEMENTS:
             for child in list(node):
                 node.remove(child)
             node.attrib.clear()
