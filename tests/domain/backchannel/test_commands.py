@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from punchout.domain.buyers import BuyerRegistry
+from tests.cli.runner import PunchoutRunner
 from tests.domain.orders.conftest import World
 
 
 def test_configure_writes_the_table_with_the_secret_encrypted(world: World) -> None:
-    runner = world.app.test_cli_runner()
+    runner = PunchoutRunner(world.app)
     result = runner.invoke(
         args=[
             "documents",
@@ -46,7 +47,7 @@ def test_configure_writes_the_table_with_the_secret_encrypted(world: World) -> N
 
 def test_configure_refuses_what_would_not_load_and_writes_nothing(world: World) -> None:
     before = world.buyers_file.read_text()
-    runner = world.app.test_cli_runner()
+    runner = PunchoutRunner(world.app)
     plain = runner.invoke(args=["documents", "configure", "acme", "--url", "http://x.example/in"])
     assert plain.exit_code == 1 and "documents.url is refused" in plain.output
     bad = runner.invoke(args=["documents", "configure", "acme", "--credential", "AN-ONLY"])

@@ -12,6 +12,7 @@ import pytest
 from punchout.domain.backchannel.records import DocumentRecord
 from punchout.protocol.cxml.parse import parse_xml
 from punchout.runtime.connector import Connector
+from tests.cli.runner import PunchoutRunner
 from tests.domain.backchannel.conftest import (
     DOCUMENT_SECRET,
     Receiver,
@@ -81,7 +82,7 @@ def test_a_document_failing_every_attempt_is_dead_lettered_and_redriven_by_the_c
     dead = book.get(record.id)
     assert dead is not None and dead.attempts == 3
     assert dead.last_error.startswith("HTTP 500")
-    runner = world.app.test_cli_runner()
+    runner = PunchoutRunner(world.app)
     listed = runner.invoke(args=["documents", "list", "--state", "dead"])
     assert listed.exit_code == 0 and record.id in listed.output and "dead" in listed.output
     assert runner.invoke(args=["documents", "list", "--state", "delivered"]).output.strip() == (
@@ -117,7 +118,7 @@ def test_the_worker_shares_the_apps_embedded_redis_under_the_instance_folder(
         c = Connector(settings, Store(client), make_printnow_client(settings))
         backchannel = Backchannel(c)
         record = DocumentRecord("embedded-1", "confirm", "acme", "PO-EMB", "p-1@here", "test")
-        xml = Path(__file__).parents[1] / "fixtures/cxml/documents/confirmation-accept.xml"
+        xml = Path(__file__).parents[2] / "fixtures/cxml/documents/confirmation-accept.xml"
         assert backchannel.book.create(record, xml.read_bytes())
         backchannel.send(record.id)
         worker = start_worker(c, embedded=True)

@@ -10,6 +10,7 @@ import pytest
 
 from punchout.domain.backchannel.poller import Poller
 from punchout.domain.backchannel.records import DocumentBook, DocumentRecord
+from tests.cli.runner import PunchoutRunner
 from tests.domain.backchannel.conftest import Receiver, documents_table, place_order
 from tests.domain.backchannel.dtd import assert_dtd_valid
 from tests.domain.orders.conftest import World
@@ -116,7 +117,7 @@ def test_an_unlicensed_orders_api_is_reported_and_that_storefront_left_alone(
     calls = len(world.client.calls)
     polled.poller.poll_all()
     assert len(world.client.calls) == calls  # not asked again
-    listed = world.app.test_cli_runner().invoke(args=["documents", "list"])
+    listed = PunchoutRunner(world.app).invoke(args=["documents", "list"])
     assert "Storefront 1: PrintNow refused the Orders API" in listed.output
     assert "Enterprise licence" in listed.output
     ready = world.app.test_client().get("/readyz").get_json()["checks"]["orders_api"]
