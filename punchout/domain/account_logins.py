@@ -53,10 +53,7 @@ class AccountLogins:
 
     def known(self, buyer: Buyer, key: str) -> tuple[int | None, DirectoryRecord | None]:
         """The storefront user ``key`` maps to, if any, and its directory record."""
-        user_id = self.directory.account_of(buyer.id, key)
-        if user_id is None:
-            return None, None
-        return user_id, self.directory.get(buyer.id, user_id)
+        return self.directory.lookup(buyer.id, key)
 
     def stored_credentials(self, record: DirectoryRecord) -> tuple[str, str]:
         """The username and (decrypted) password a temp or linked record keeps."""

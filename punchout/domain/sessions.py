@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from punchout.domain.keys import DecryptionError, Encryptor
-from punchout.runtime.store import Store
+from punchout.runtime.store import Pending, Reads, Store
 
 log = logging.getLogger(__name__)
 
@@ -172,11 +172,18 @@ class SessionStore:
 
     def resent_setup(self, buyer_id: str, payload_id: str, body: bytes) -> Resend:
         """What an earlier setup with this payloadID from this buyer became, if recent."""
-        record = self.store.get(self.store.key("resend", buyer_id, payload_id))
-        if not isinstance(record, dict) or not isinstance(record.get("session"), str):
-            return Resend(seen=False)  # none, or unreadable: a new punch-out
-        same = secrets.compare_digest(str(record.get("body")), hashlib.sha256(body).hexdigest())
-        return Resend(seen=True, session_id=record["session"] if same else None)
+        reads = Reads(self.store.redis)
+        resend = self.queue_resent_setup(reads, buyer_id, payload_id, body)
+        reads.send()
+        return resend.value()
+
+    def queue_resent_setup(
+        self, reads: Reads, buyer_id: str, payload_id: str, body: bytes
+    ) -> Pending[Resend]:
+        """:meth:`resent_setup`, read in ``reads`` beside what else the request needs."""
+        record = reads.get(self.store.key("resend", buyer_id, payload_id))
+        digest = hashlib.sha256(body).hexdigest()
+        return Pending(lambda: _resend(record.value(), digest))
 
     def reissue_start_token(self, session_id: str) -> str | None:
         """A fresh one-time start token for a session that is still open; None if it ended."""
@@ -190,6 +197,13 @@ class SessionStore:
 def _remember(store: Store, buyer_id: str, payload_id: str, body: bytes, session_id: str) -> None:
     record = {"body": hashlib.sha256(body).hexdigest(), "session": session_id}
     store.put(store.key("resend", buyer_id, payload_id), record, SETUP_RESEND_TTL)
+
+
+def _resend(record: Any, digest: str) -> Resend:
+    if not isinstance(record, dict) or not isinstance(record.get("session"), str):
+        return Resend(seen=False)  # none, or unreadable: a new punch-out
+    same = secrets.compare_digest(str(record.get("body")), digest)
+    return Resend(seen=True, session_id=record["session"] if same else None)
 
 
 @dataclass(frozen=True)

@@ -164,8 +164,17 @@ class UserDirectory:
 
     def account_of(self, buyer_id: str, key: str) -> int | None:
         """The PIPO user id of the permanent account ``key`` maps to, if any."""
-        user_id = self.store.get(self._account_key(buyer_id, key))
-        return user_id if isinstance(user_id, int) and not isinstance(user_id, bool) else None
+        return self.lookup(buyer_id, key)[0]
+
+    def lookup(self, buyer_id: str, key: str) -> tuple[int | None, DirectoryRecord | None]:
+        """The PIPO user id of ``key``'s permanent account, if any, and that user's record
+        (None when missing or unreadable), in one Redis round trip: every punch-out of a
+        returning user needs both before it logs in."""
+        pointer = self._account_key(buyer_id, key)
+        user_id, stored = self.store.get_pointed(pointer, "user", buyer_id)
+        if not isinstance(user_id, int) or isinstance(user_id, bool):
+            return None, None
+        return user_id, _parse(self._record_key(buyer_id, user_id), stored)
 
     def remember_account(self, buyer_id: str, user_id: int, record: DirectoryRecord) -> None:
         """Keep a permanent account's record and point its user key at it."""

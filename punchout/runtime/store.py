@@ -4,6 +4,9 @@
   percent-encoded so values from outside (payloadIDs, user names) can never collide or inject
   a separator.
 - Values are JSON.
+- Reads of several owners that one request needs together go to Redis in one round trip:
+  each owner queues its own reads on a :class:`Reads` (knowing its own keys), which sends
+  them in one pipeline.
 - Every ephemeral write takes a TTL; writing without one is not possible except through
   :meth:`Store.put_permanent`, which exists for records that must outlive any session (the
   order ledger) and says so in its name.
@@ -19,10 +22,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
 import redis
@@ -30,6 +33,8 @@ import redis
 log = logging.getLogger(__name__)
 
 DEFAULT_NAMESPACE = "punchout"
+
+T = TypeVar("T")
 
 
 class Store:
@@ -85,6 +90,24 @@ class Store:
     def get_many(self, keys: list[str]) -> list[Any | None]:
         """The values at ``keys`` in one round trip (MGET), None where absent."""
         return [_load(raw) for raw in self.redis.mget(keys)] if keys else []
+
+    def get_pointed(self, pointer: str, kind: str, *parts: str) -> tuple[Any | None, Any | None]:
+        """The value at ``pointer`` and, when it is an integer n, the value at
+        ``key(kind, *parts, n)``: in one command (a script), where two GETs would each wait
+        for Redis, the second needing the first's answer. (None, None) when the pointer is
+        absent; (value, None) when it points at nothing or is not an integer.
+
+        The second key is built inside Redis from ``key(kind, *parts)`` and the integer, as
+        :meth:`key` builds it (an integer's digits are their own percent-encoding); it is not
+        declared to Redis in advance, which a standalone or Sentinel-managed server allows.
+        """
+        args = (1, pointer, self.key(kind, *parts) + ":")
+        try:
+            found = self.redis.evalsha(_GET_POINTED_SHA, *args)
+        except redis.exceptions.NoScriptError:  # a restarted Redis: sent whole, then cached
+            found = self.redis.eval(_GET_POINTED, *args)
+        values = [_load(raw) for raw in found]
+        return values[0], values[1] if len(values) > 1 else None
 
     def get_and_touch(self, key: str, ttl: int) -> Any | None:
         """Read and slide the expiry in one round trip (GETEX); None when absent."""
@@ -143,10 +166,69 @@ class Store:
         return bool(self.redis.ping())
 
 
+class Pending(Generic[T]):
+    """What a read queued on a :class:`Reads` gives, once the reads are sent."""
+
+    def __init__(self, produce: Callable[[], T]) -> None:
+        self._produce = produce
+
+    def value(self) -> T:
+        """The read's value; raises what Redis answered instead (as the command sent alone
+        would), or RuntimeError before :meth:`Reads.send`."""
+        return self._produce()
+
+
+class Reads:
+    """Reads queued by their owners and sent to Redis together: one pipeline, one round trip.
+
+    Each owner queues its reads with a method of its own that knows its keys and gets back a
+    :class:`Pending`; :meth:`send` sends them all; each :class:`Pending` then gives its value.
+    A command Redis refuses (a script it no longer has) fails only its own read.
+    """
+
+    def __init__(self, client: redis.Redis) -> None:
+        self._pipe = client.pipeline(transaction=False)
+        self._answers: list[Any] | None = None
+
+    def get(self, key: str) -> Pending[Any | None]:
+        """Queue a GET: the JSON value at ``key``, None when absent or expired."""
+        self._pipe.get(key)
+        index = len(self._pipe) - 1
+        return Pending(lambda: _load(self._answer(index)))
+
+    def script(self, sha: str, keys: list[str], args: list[Any]) -> Pending[Any]:
+        """Queue an EVALSHA of a script Redis has cached: its raw answer. Straight into the
+        pipeline: a pipelined redis-py ``Script`` would first ask SCRIPT EXISTS, a round trip
+        of its own. A Redis that has forgotten the script answers NoScriptError."""
+        self._pipe.evalsha(sha, len(keys), *keys, *args)
+        index = len(self._pipe) - 1
+        return Pending(lambda: self._answer(index))
+
+    def send(self) -> None:
+        """Send every queued read in one round trip (none when nothing is queued)."""
+        self._answers = self._pipe.execute(raise_on_error=False) if len(self._pipe) else []
+
+    def _answer(self, index: int) -> Any:
+        if self._answers is None:
+            raise RuntimeError("a queued read has no value before its reads are sent")
+        answer = self._answers[index]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
 #: SET each KEYS[i] to ARGV[i + 1], expiring in ARGV[1] seconds (redis.io, "EVAL").
 _PUT_MANY = "for i, key in ipairs(KEYS) do redis.call('SET', key, ARGV[i + 1], 'EX', ARGV[1]) end"
 #: The script's name in Redis (EVALSHA), not a security digest.
 _PUT_MANY_SHA = hashlib.sha1(_PUT_MANY.encode(), usedforsecurity=False).hexdigest()
+#: GET KEYS[1] and, when it holds an integer, GET ARGV[1] followed by that integer (redis.io,
+#: "EVAL"; a missing key's GET is false in Lua, nil to the caller).
+_GET_POINTED = """
+local pointer = redis.call('GET', KEYS[1])
+if not pointer or not string.match(pointer, '^%-?%d+$') then return {pointer} end
+return {pointer, redis.call('GET', ARGV[1] .. pointer)}
+"""
+_GET_POINTED_SHA = hashlib.sha1(_GET_POINTED.encode(), usedforsecurity=False).hexdigest()
 
 
 def _check_ttl(ttl: int) -> int:

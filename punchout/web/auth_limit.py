@@ -19,7 +19,7 @@ from limits import RateLimitItem, parse_many
 from limits.storage import RedisStorage
 from limits.strategies import MovingWindowRateLimiter
 
-from punchout.runtime.store import Store
+from punchout.runtime.store import Pending, Reads, Store
 
 
 class AuthLimiter:
@@ -38,13 +38,20 @@ class AuthLimiter:
         return cls(store.redis, store.namespace, limits_text)
 
     def retry_after(self, credential: str, address: str) -> int:
-        """Seconds until ``credential`` may be tried again from ``address``; 0: not blocked.
+        """Seconds until ``credential`` may be tried again from ``address``; 0: not blocked."""
+        reads = Reads(self._client)
+        wait = self.queue_retry_after(reads, credential, address)
+        reads.send()
+        return wait.value()
+
+    def queue_retry_after(self, reads: Reads, credential: str, address: str) -> Pending[int]:
+        """:meth:`retry_after`, read in ``reads`` beside what else the request needs.
 
         Every cXML request and OCI login asks this before checking a secret, so all limits
-        are read in one pipeline (one Redis round trip, not one per limit). Each read is the
-        limits library's own moving-window script, as ``MovingWindowRateLimiter.test`` and
-        ``get_window_stats`` run it: blocked when the window holds ``amount`` entries, free
-        again at the window's start plus its length.
+        are read in one round trip, not one per limit. Each read is the limits library's own
+        moving-window script, as ``MovingWindowRateLimiter.test`` and ``get_window_stats`` run
+        it: blocked when the window holds ``amount`` entries, free again at the window's
+        start plus its length.
         """
         names = _names(credential, address)
         now = time.time()
@@ -54,21 +61,20 @@ class AuthLimiter:
              [now - limit.get_expiry(), limit.amount])
             for limit in self._limits
         ]  # fmt: skip
-        # EVALSHA straight into the pipeline: a pipelined Script would first ask SCRIPT EXISTS,
-        # a round trip of its own.
-        pipe = self._client.pipeline(transaction=False)
-        for keys, args in calls:
-            pipe.evalsha(script.sha, len(keys), *keys, *args)
-        try:
-            windows = pipe.execute()
-        except redis.exceptions.NoScriptError:  # a restarted Redis: the script loads again
-            windows = [script(keys, args) for keys, args in calls]
-        waits = [
-            float(window[0]) + limit.get_expiry() - now
-            for limit, window in zip(self._limits, windows, strict=True)
-            if window and int(window[1]) > limit.amount - 1
-        ]
-        return max(1, math.ceil(max(waits))) if waits else 0
+        queued = [reads.script(script.sha, keys, args) for keys, args in calls]
+
+        def wait() -> int:
+            waits = []
+            for limit, window, (keys, args) in zip(self._limits, queued, calls, strict=True):
+                try:
+                    stats = window.value()
+                except redis.exceptions.NoScriptError:  # a restarted Redis: loaded again
+                    stats = script(keys, args)
+                if stats and int(stats[1]) > limit.amount - 1:
+                    waits.append(float(stats[0]) + limit.get_expiry() - now)
+            return max(1, math.ceil(max(waits))) if waits else 0
+
+        return Pending(wait)
 
     def failed(self, credential: str, address: str) -> None:
         """Count one failed authentication of ``credential`` from ``address``."""

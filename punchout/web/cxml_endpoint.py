@@ -30,6 +30,7 @@ from punchout.protocol.cxml.model import Credential, OrderRequest, PunchOutSetup
 from punchout.protocol.cxml.parse import parse_xml
 from punchout.protocol.cxml.read import read_request
 from punchout.runtime.observability.requests_log import note
+from punchout.runtime.store import Pending, Reads
 from punchout.web.context import connector
 from punchout.web.multipart import RelatedBody, is_related, split_related
 from punchout.web.refusals import LoginRefused, TooManyFailedLogins
@@ -68,11 +69,20 @@ def cxml() -> Response:
     note(document=req.kind, payload_id=req.payload_id or "")
     credential = "cxml:" + _named(req.header.from_credentials).casefold()
     address = request.remote_addr or ""
-    wait = c.auth_limiter.retry_after(credential, address)
+    claimed = c.registry.find_by_credentials(
+        (cr.domain, cr.identity) for cr in req.header.from_credentials
+    )
+    # One Redis round trip before the secret is checked: the failed-login limiter and, for a
+    # setup, what an earlier setup with its payloadID became (used only once authenticated).
+    reads = Reads(c.store.redis)
+    blocked = c.auth_limiter.queue_retry_after(reads, credential, address)
+    resend = _queue_resend(reads, claimed, req, body)
+    reads.send()
+    wait = blocked.value()
     if wait:
         raise TooManyFailedLogins(wait, f"cXML request from {address}: too many failed logins")
     try:
-        buyer = _authenticate(req)
+        buyer = _authenticate(req, claimed)
     except LoginRefused:
         c.auth_limiter.failed(credential, address)
         raise
@@ -81,7 +91,7 @@ def cxml() -> Response:
         return cxml_response(build.profile_response(_transactions()), 200)
     if req.kind == "PunchOutSetupRequest":
         assert isinstance(req.body, PunchOutSetupRequest)
-        return _setup(buyer, req, req.body, body)
+        return _setup(buyer, req, req.body, body, resend.value())
     if req.kind == "OrderRequest":
         assert isinstance(req.body, OrderRequest)
         attachments = (
@@ -101,14 +111,19 @@ def _transactions() -> list[tuple[str, str]]:
     return [(name, c.url("/cxml")) for name in TRANSACTIONS]
 
 
-def _authenticate(req: Request) -> Buyer:
-    """The buyer whose From credential and shared secret match, in constant time; else
-    :class:`LoginRefused`."""
-    c = connector()
+def _queue_resend(reads: Reads, buyer: Buyer | None, req: Request, body: bytes) -> Pending[Resend]:
+    """What an earlier setup with this setup's payloadID from ``buyer`` became, queued in
+    ``reads``; nothing to read for another request, a setup without a payloadID or unknown
+    credentials."""
+    if req.kind != "PunchOutSetupRequest" or not req.payload_id or buyer is None:
+        return Pending(lambda: Resend(seen=False))
+    return connector().sessions.queue_resent_setup(reads, buyer.id, req.payload_id, body)
+
+
+def _authenticate(req: Request, buyer: Buyer | None) -> Buyer:
+    """``buyer``, the one whose From credential the request names, when its shared secret
+    matches, in constant time; else :class:`LoginRefused`."""
     header = req.header
-    buyer = c.registry.find_by_credentials(
-        (cr.domain, cr.identity) for cr in header.from_credentials
-    )
     secret = _shared_secret(header.sender_credentials) or _shared_secret(header.from_credentials)
     if buyer is None or "cxml" not in buyer.protocols:
         authenticate(None, secret)  # costs what a known identity costs: timing tells nothing
@@ -128,15 +143,12 @@ def _named(credentials: Sequence[Credential]) -> str:
     return ", ".join(f"{cr.domain}:{cr.identity}" for cr in credentials) or "(none)"
 
 
-def _setup(buyer: Buyer, req: Request, setup: PunchOutSetupRequest, body: bytes) -> Response:
+def _setup(
+    buyer: Buyer, req: Request, setup: PunchOutSetupRequest, body: bytes, resend: Resend
+) -> Response:
     c = connector()
     # A setup changes nothing a repeat could duplicate: a repeat is never refused. Jaggaer
     # sends the same payloadID on every setup and test tools a fixed one.
-    resend = (
-        c.sessions.resent_setup(buyer.id, req.payload_id, body)
-        if req.payload_id
-        else Resend(seen=False)
-    )
     if resend.session_id is not None:
         start_url = reopen_punchout(c, buyer, resend.session_id)
         if start_url is not None:

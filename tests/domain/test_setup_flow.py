@@ -127,9 +127,10 @@ def test_a_create_setup_opens_a_session_for_the_user_behind_a_one_time_link(c: C
     assert c.sessions.redeem_start_token(token) is None  # one time only
 
 
-def test_the_session_id_given_is_the_session_opened(c: Connector) -> None:
-    session = opened(c, start_punchout(c, acme(c), intent(), session_id="chosen-id"))
-    assert session.id == "chosen-id"
+def test_the_setup_given_is_noted_with_the_session_it_opened(c: Connector) -> None:
+    session = opened(c, start_punchout(c, acme(c), intent(), setup=("p-1", b"<cXML/>")))
+    assert c.sessions.resent_setup("acme", "p-1", b"<cXML/>").session_id == session.id
+    assert c.sessions.resent_setup("acme", "p-1", b"<cXML x='1'/>").session_id is None
 
 
 def test_an_identical_resent_setup_reopens_its_session_with_a_fresh_link(c: Connector) -> None:

@@ -145,3 +145,19 @@ def test_an_import_remembers_the_keys_it_has_done_for_a_while(
     assert 0 < store.redis.ttl(store.key("import", "acme", "batch1")) <= 3600
     with pytest.raises(ValueError, match="positive TTL"):
         directory.mark_imported("acme", "batch1", "x@buyer.example", 0)
+
+
+def test_lookup_gives_a_user_keys_account_and_its_record_in_one_round_trip(
+    store: Store, directory: UserDirectory, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert directory.lookup("acme", "ada") == (None, None)
+    directory.remember_account("acme", 12, DirectoryRecord.derived("ada", "k1"))
+    directory.put("other", 12, DirectoryRecord.derived("someone", "k1"))
+    assert directory.lookup("acme", "ada") == (12, DirectoryRecord.derived("ada", "k1"))
+    assert directory.lookup("other", "ada") == (None, None)
+    store.put_permanent(store.key("user", "acme", "12"), {"kind": "mystery"})
+    with caplog.at_level(logging.WARNING):
+        assert directory.lookup("acme", "ada") == (12, None)  # unreadable: as if absent
+    assert "mystery" in caplog.text
+    store.delete(store.key("user", "acme", "12"))
+    assert directory.lookup("acme", "ada") == (12, None)

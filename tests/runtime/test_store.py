@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+import redis
 
-from punchout.runtime.store import Store
+from punchout.runtime.store import Reads, Store
 
 
 def test_key_builder_encodes_outside_values(store: Store) -> None:
@@ -67,3 +68,36 @@ def test_permanent_records_have_no_ttl(store: Store) -> None:
     key = store.key("ledger", "buyer", "PO-1")
     store.put_permanent(key, {"state": "received"})
     assert store.redis.ttl(key) == -1
+
+
+def test_get_pointed_reads_a_pointer_and_what_it_points_at_in_one_command(store: Store) -> None:
+    pointer = store.key("account", "b:1", "digest")
+    assert store.get_pointed(pointer, "user", "b:1") == (None, None)
+    store.put_permanent(pointer, 12)
+    assert store.get_pointed(pointer, "user", "b:1") == (12, None)  # points at nothing yet
+    store.put_permanent(store.key("user", "b:1", "12"), {"kind": "derived"})
+    store.put_permanent(store.key("user", "b", "1:12"), {"kind": "forged"})
+    assert store.get_pointed(pointer, "user", "b:1") == (12, {"kind": "derived"})
+    store.redis.script_flush()  # a restarted Redis has forgotten the script: sent again
+    assert store.get_pointed(pointer, "user", "b:1") == (12, {"kind": "derived"})
+    for not_an_id in ("12", 12.5, True, [12]):  # JSON that is no integer points nowhere
+        store.put_permanent(pointer, not_an_id)
+        assert store.get_pointed(pointer, "user", "b:1") == (not_an_id, None)
+    store.put_permanent(pointer, -3)
+    store.put_permanent(store.key("user", "b:1", "-3"), "negative")
+    assert store.get_pointed(pointer, "user", "b:1") == (-3, "negative")
+
+
+def test_reads_of_several_owners_go_in_one_pipeline_and_fail_one_by_one(store: Store) -> None:
+    store.put(store.key("session", "r1"), {"n": 1}, ttl=30)
+    reads = Reads(store.redis)
+    found = reads.get(store.key("session", "r1"))
+    missing = reads.get(store.key("session", "r2"))
+    unknown_script = reads.script("0" * 40, [store.key("session", "r1")], [])
+    with pytest.raises(RuntimeError):
+        found.value()  # nothing is sent yet
+    reads.send()
+    assert (found.value(), missing.value()) == ({"n": 1}, None)
+    with pytest.raises(redis.exceptions.NoScriptError):
+        unknown_script.value()  # as the command alone would have raised
+    Reads(store.redis).send()  # nothing queued: nothing sent

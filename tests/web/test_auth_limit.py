@@ -5,7 +5,7 @@ from __future__ import annotations
 from pytest import MonkeyPatch
 from redis.connection import AbstractConnection
 
-from punchout.runtime.store import Store
+from punchout.runtime.store import Reads, Store
 from punchout.web.auth_limit import AuthLimiter
 
 
@@ -42,3 +42,19 @@ def test_all_limits_are_read_in_one_round_trip(store: Store, monkeypatch: Monkey
     assert len(writes) == 1
     store.redis.script_flush()  # as after a Redis restart: the script is loaded again
     assert 0 < limiter.retry_after("cxml:networkid:c", "10.0.0.3") <= 60
+
+
+def test_the_limiter_reads_beside_other_reads_and_still_blocks(store: Store) -> None:
+    limiter = AuthLimiter.for_store(store, "2/minute;5/hour")
+    store.put(store.key("resend", "acme", "p-1"), {"session": "s"}, ttl=30)
+    for _ in range(2):
+        limiter.failed("cxml:networkid:d", "10.0.0.4")
+    store.redis.script_flush()  # a restarted Redis: each window's script is loaded again
+    reads = Reads(store.redis)
+    blocked = limiter.queue_retry_after(reads, "cxml:networkid:d", "10.0.0.4")
+    free = limiter.queue_retry_after(reads, "cxml:networkid:d", "10.0.0.5")
+    other = reads.get(store.key("resend", "acme", "p-1"))
+    reads.send()
+    assert 0 < blocked.value() <= 60
+    assert free.value() == 0
+    assert other.value() == {"session": "s"}

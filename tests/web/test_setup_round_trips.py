@@ -1,0 +1,105 @@
+"""What one cXML setup costs in Redis round trips, counted on the connector's own connections.
+
+The connector is served over real HTTP on a real Redis, with the PrintNow sandbox as
+PrintNow. Its Redis client is the test Redis's, through connections that note every write:
+one write of a packed command or of a whole pipeline is one request to Redis and one wait
+for its answer (redis-py's ``send_packed_command``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import redis
+from limits import parse_many
+
+from punchout.domain.identity import ProcurementUser
+from punchout.web.context import connector_of
+from tests.buyer_side import BuyerIdentity, setup_request, start_url_of, status_of
+from tests.web.conftest import LiveConnector
+
+pytestmark = pytest.mark.sandbox
+BUYER = BuyerIdentity()
+EMAIL = "jane.doe@buyer.example"  # the user of tests.buyer_side.setup_request
+MOST_ROUND_TRIPS = 3
+
+#: The name of each command in a packed RESP write: ``*<n>`` then ``$<len>`` then the name.
+COMMAND_NAME = re.compile(rb"\*\d+\r\n\$\d+\r\n([A-Za-z]+)\r\n")
+
+
+class Writes:
+    """The writes to Redis since the last :meth:`clear`, each as its commands' names."""
+
+    def __init__(self) -> None:
+        self.round_trips: list[list[str]] = []
+
+    def note(self, command: bytes | str | list[Any]) -> None:
+        chunks = [command] if isinstance(command, bytes | str) else command
+        data = b"".join(c.encode() if isinstance(c, str) else bytes(c) for c in chunks)
+        self.round_trips.append([name.decode().upper() for name in COMMAND_NAME.findall(data)])
+
+    def clear(self) -> None:
+        self.round_trips.clear()
+
+
+@pytest.fixture
+def writes() -> Writes:
+    return Writes()
+
+
+@pytest.fixture
+def redis_client(redis_client: redis.Redis, writes: Writes) -> Iterator[redis.Redis]:
+    """The test Redis, its every write to the server noted in ``writes``."""
+    pool = redis_client.connection_pool
+    base = pool.connection_class
+
+    def send_packed_command(self: Any, command: Any, check_health: bool = True) -> None:
+        writes.note(command)
+        base.send_packed_command(self, command, check_health)
+
+    counting = type(
+        "Counting" + base.__name__, (base,), {"send_packed_command": send_packed_command}
+    )
+    client = redis.Redis(
+        connection_pool=redis.ConnectionPool(connection_class=counting, **pool.connection_kwargs)
+    )
+    yield client
+    client.connection_pool.disconnect()
+
+
+def test_a_returning_users_setup_and_its_resend_take_at_most_three_round_trips(
+    connector: LiveConnector, writes: Writes
+) -> None:
+    c = connector_of(connector.app)
+    buyer = c.registry.get("acme")
+    assert buyer is not None
+    user_id, _ = c.accounts.provision(buyer, ProcurementUser(key=EMAIL, email=EMAIL))
+    # The first setup loads the scripts a fresh Redis does not have yet.
+    assert status_of(connector.post_cxml(setup_request(BUYER, payload_id="warm")).content)[0] == 200
+
+    body = setup_request(BUYER, payload_id="counted")
+    writes.clear()
+    response = connector.post_cxml(body)
+    setup = list(writes.round_trips)
+    assert status_of(response.content)[0] == 200
+    assert len(setup) <= MOST_ROUND_TRIPS, setup
+    # The failed-login limiter's windows and the resend record, the account and its record,
+    # the session with its start token and resend note: nothing else.
+    assert sorted(name for names in setup for name in names) == sorted(
+        ["EVALSHA"] * len(parse_many(c.settings.auth_failure_limits))
+        + ["GET", "EVALSHA", "SET", "SET", "SET"]
+    ), setup
+
+    writes.clear()
+    resent = connector.post_cxml(body)  # the same document: the same session, a new link
+    assert len(writes.round_trips) <= MOST_ROUND_TRIPS, writes.round_trips
+    assert start_url_of(resent.content) != start_url_of(response.content)
+
+    token = urlsplit(start_url_of(response.content)).path.rsplit("/", 1)[1]
+    session_id = c.sessions.redeem_start_token(token)
+    session = c.sessions.load(session_id or "")
+    assert session is not None and session.customer_id == user_id  # the provisioned account
