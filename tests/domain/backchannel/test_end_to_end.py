@@ -126,7 +126,7 @@ def test_punch_out_order_ship_and_the_buyer_receives_each_document_once(
         assert_dtd_valid(document["raw"].encode())
         assert document["sender"] == f"{c.settings.supplier_domain}:{c.settings.supplier_identity}"
     notice = next(d for d in received if d["kind"] == "ShipNoticeRequest")
-    if c.settings.sandbox_profile == "documented":
+    if connector.sandbox.documented:
         # Get Order as documented carries no tracking numbers: the notice says none.
         assert "1Z999AA10123456784" not in notice["raw"]
     else:
