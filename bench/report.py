@@ -13,6 +13,7 @@ from bench.targets import verdicts
 def show(results: dict[str, Any]) -> None:
     revisions = results["revisions"]
     base = revisions["baseline"]["scenarios"]["baseline"]
+    floors = {k: v for k, v in revisions["baseline"]["scenarios"].items() if k != "baseline"}
     print(f"\nMachine: {results['cpus']} CPUs, load average {_load(results['loadavg_start'])} at "
           f"the start, {_load(results['loadavg_end'])} at the end; {results['repeats']} "
           "batch(es) per scenario, figures are medians, CPU range over the batches")  # fmt: skip
@@ -20,14 +21,18 @@ def show(results: dict[str, Any]) -> None:
         if label == "baseline":
             continue
         print(f"\n### {label}\n")
-        print("| scenario | CPU ms/request | range | × bare Flask | Redis round trips | "
-              "Redis commands | PrintNow calls | req/s | bare Flask req/s | p50 ms | p95 ms | "
-              "errors |")  # fmt: skip
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        for row in [base, *revision["scenarios"].values()]:
+        print("| scenario | CPU ms/request | range | × bare Flask | × its floor | Redis round "
+              "trips | Redis commands | PrintNow calls | req/s | bare Flask req/s | p50 ms | "
+              "p95 ms | errors |")  # fmt: skip
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        rows = [("baseline", base), *floors.items(), *revision["scenarios"].items()]
+        for key, row in rows:
             cpus = [b["cpu_ms"] for b in row["batches"]]
+            floor = floors.get(f"floor_{key}")
+            above = f"{row['cpu_ms'] / floor['cpu_ms']:.1f}" if floor else "–"
             print(f"| {row['label']} | {row['cpu_ms']:.2f} | {min(cpus):.2f}–{max(cpus):.2f} | "
-                  f"{row['cpu_ms'] / base['cpu_ms']:.1f} | {row['redis_round_trips']:.1f} | "
+                  f"{row['cpu_ms'] / base['cpu_ms']:.1f} | {above} | "
+                  f"{row['redis_round_trips']:.1f} | "
                   f"{row['redis_commands']:.1f} | {row['printnow_calls']:.1f} | "
                   f"{row['rate']:.0f} | {base['rate']:.0f} | {row['p50']:.1f} | "
                   f"{row['p95']:.1f} | {row['errors']} |")  # fmt: skip
@@ -35,6 +40,7 @@ def show(results: dict[str, Any]) -> None:
         for verdict in verdicts(revision["scenarios"]):
             print(f"| {verdict.target} | {verdict.result} |")
         revision["targets"] = [v.__dict__ for v in verdicts(revision["scenarios"])]
+        above_floor(floors, revision["scenarios"])
     spread(revisions)
     if len(revisions) == 3:
         ratios(revisions)
@@ -57,6 +63,17 @@ def all_met(results: dict[str, Any]) -> bool:
         if label != "baseline"
         for verdict in verdicts(revision["scenarios"])
     )
+
+
+def above_floor(floors: dict[str, Any], scenarios: dict[str, Any]) -> None:
+    """What a hot path costs above the floor of its I/O (:mod:`bench.floor`): its own work."""
+    for key, row in scenarios.items():
+        floor = floors.get(f"floor_{key}")
+        if floor:
+            print(f"{row['label']}: {row['cpu_ms']:.2f} ms, of which {floor['cpu_ms']:.2f} ms is "
+                  f"its floor (gunicorn, Flask, its body, PrintNow calls and Redis round trips "
+                  f"at their cheapest) and {row['cpu_ms'] - floor['cpu_ms']:.2f} ms its own "
+                  "work")  # fmt: skip
 
 
 def spread(revisions: dict[str, Any]) -> None:

@@ -61,6 +61,7 @@ class Scenario:
     path: str = "/cxml"  # "" for prepared cart returns (each has its own path)
     items: int = 0  # cart returns: items per cart
     protocol: str = "cxml"
+    body: str = ""  # floors: the scenario whose body they read
 
 
 SCENARIOS = [
@@ -79,6 +80,16 @@ SANDBOX_SCENARIOS = ("setup", "oci_login")  # the sandbox has no bench user's de
 #: Saved designs of the stub's user, except for OrderRequests (one design per line).
 DESIGNS = 100
 BASELINE = Scenario("baseline", "bare Flask POST, same body size (baseline)", 2000, path="/")
+#: The floor under a hot path (:mod:`bench.floor`): bare Flask with the same body, PrintNow
+#: calls and Redis round trips, and nothing else. Measured once per run, beside the baseline.
+FLOORS = {
+    "setup": Scenario("floor_setup", "floor of setup: 1 PrintNow call, 3 Redis round trips",
+                      800, path="/floor/setup", body="setup"),
+    "cart_100": Scenario("floor_cart_100", "floor of cart return, 100 items: 2 calls, 3 trips",
+                         200, path="/floor/cart", body="cart_100"),
+    "order_100": Scenario("floor_order_100", "floor of OrderRequest, 100 lines: 7 calls, "
+                          "14 trips", 100, path="/floor/order", body="order_100"),
+}  # fmt: skip
 
 
 def main() -> None:
@@ -164,6 +175,16 @@ def run(args: argparse.Namespace, folder: Path, revisions: dict[str, Path],
         base = stack.enter_context(
             gunicorn("bench.baseline:app", {}, code=ROOT, counters=folder / "counts-base")
         )
+        floors = [FLOORS[s.key] for s in scenarios if s.key in FLOORS and args.mode == "stub"]
+        floor = None
+        if floors:
+            floor_env = {
+                "REDIS_URL": redis_url,
+                "BENCH_PRINTNOW_URL": f"http://127.0.0.1:{stub_port}",
+            }
+            floor = stack.enter_context(
+                gunicorn("bench.floor:app", floor_env, code=ROOT, counters=folder / "counts-floor")
+            )
         servers: dict[str, Server] = {}
         for n, (label, code) in enumerate(revisions.items()):
             port = free_port()
@@ -182,16 +203,23 @@ def run(args: argparse.Namespace, folder: Path, revisions: dict[str, Path],
         for server in servers.values():
             for scenario in scenarios:
                 sender.batch(server, scenario, warm_up=True)
+        for scenario in floors:
+            assert floor is not None
+            sender.batch(floor, scenario, warm_up=True)
         table: dict[str, dict[str, list[dict[str, Any]]]] = {"baseline": {"baseline": []}}
+        table["baseline"] |= {s.key: [] for s in floors}
         table |= {label: {s.key: [] for s in scenarios} for label in servers}
         for repeat in range(args.repeats):
             print(f"Round {repeat + 1} of {args.repeats}", flush=True)
             table["baseline"]["baseline"].append(sender.batch(base, BASELINE))
+            for scenario in floors:
+                assert floor is not None
+                table["baseline"][scenario.key].append(sender.batch(floor, scenario))
             for scenario in scenarios:
                 for label, server in servers.items():
                     table[label][scenario.key].append(sender.batch(server, scenario, label))
         results["loadavg_end"] = os.getloadavg()
-        labels = {s.key: s.label for s in [BASELINE, *scenarios]}
+        labels = {s.key: s.label for s in [BASELINE, *floors, *scenarios]}
         results["revisions"] = {
             label: {"scenarios": {key: summary(labels[key], batches)
                                   for key, batches in rows.items()}}
@@ -230,9 +258,11 @@ class Sender:
         data = self.folder / f"batch-{self.serial}.txt"
         mode = "template"
         if self.stub_port is not None:  # an OrderRequest's user has a design for each line
-            designs = scenario.key.removeprefix("order_")
+            designs = (scenario.body or scenario.key).removeprefix("order_")
             stub_designs(self.stub_port, int(designs) if designs.isdigit() else DESIGNS)
-        if scenario.items:
+        if scenario.body:  # a floor reads the body of the scenario it is the floor of
+            data.write_text(floor_body(scenario.body, self.reference_key))
+        elif scenario.items:
             mode = "list"
             cart_sessions(self.store, self.binding, count, scenario.items, scenario.protocol,
                           data)  # fmt: skip
@@ -248,7 +278,7 @@ class Sender:
                             .replace("@@N@@", f"{self.serial}-@@N@@"))  # fmt: skip
         meter = Meter(server.master, server.counters, self.stub_port)
         ctype = {"template": XML, "list": FORM}[mode] if scenario.path != "/" else "text/plain"
-        if scenario.key == "oci_login":
+        if scenario.key == "oci_login" or scenario.body.startswith("cart"):
             ctype = FORM
         before = meter.snapshot()
         run = wrk(f"http://127.0.0.1:{server.port}", mode=mode, data=data, path=scenario.path,
@@ -265,6 +295,18 @@ class Sender:
                   f"{run.rate:6.0f} req/s  p50 {run.p50:6.1f} ms  errors {cost.errors}",
                   flush=True)  # fmt: skip
         return row
+
+
+def floor_body(key: str, reference_key: bytes) -> str:
+    """The body a floor reads: that of the scenario it is the floor of (``key``)."""
+    if key == "setup":
+        return setup_template()
+    if key.startswith("cart_"):
+        items = int(key.removeprefix("cart_"))
+        return "form_token=x&action=return" + "".join(
+            f"&project={n}&quantity-{n}=1" for n in range(1, items + 1)
+        )
+    return order_template(int(key.removeprefix("order_")), reference_key)
 
 
 def settle(server: Server, timeout: float = 300.0) -> None:

@@ -98,3 +98,45 @@ def test_check_fails_when_any_revision_misses_a_target() -> None:
     assert all_met(results)  # the targets not measured in this run are not missed
     results["revisions"]["new"] = {"scenarios": missed}
     assert not all_met(results)
+
+
+@pytest.mark.parametrize(
+    ("path", "calls", "trips"),
+    [("/floor/setup", 1, 3), ("/floor/cart", 2, 3), ("/floor/order", 7, 14)],
+)
+def test_a_floor_makes_the_io_of_its_hot_path_and_nothing_else(
+    counting: Path, redis_client: redis.Redis, monkeypatch: pytest.MonkeyPatch,
+    path: str, calls: int, trips: int,
+) -> None:  # fmt: skip
+    import json
+    import subprocess
+    import sys
+    import urllib.request
+    from urllib.parse import urlsplit
+
+    from bench import floor
+    from bench.load import free_port, wait_for
+
+    port = free_port()
+    stub = subprocess.Popen([sys.executable, "bench/stub_server.py", str(port)],
+                            cwd=Path(__file__).resolve().parents[1])  # fmt: skip
+    try:
+        wait_for(port)
+        monkeypatch.setattr(floor, "_redis", redis_client)
+        monkeypatch.setattr(floor, "_stub", urlsplit(f"http://127.0.0.1:{port}"))
+        monkeypatch.setattr(floor, "_local", type(floor._local)())
+        redis_client.ping()
+        before = read_counters(counting)
+        answer = floor.app.test_client().post(path, data=b"x" * 300)
+        after = read_counters(counting)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/__bench/calls") as seen:
+            made = json.loads(seen.read())
+    finally:
+        connection = getattr(floor._local, "connection", None)
+        if connection is not None:
+            connection.close()
+        stub.terminate()
+        stub.wait(10)
+    assert answer.status_code == 200 and answer.get_data() == b"read 300 bytes"
+    assert after["redis_round_trips"] - before["redis_round_trips"] == trips
+    assert made == calls
