@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -95,10 +95,16 @@ def build_cart(
             if project.name and project.name not in line.description
             else line.description
         )
-        worded = replace(
-            line,
+        worded = PricedLine(  # the line in the buyer's words (dataclasses.replace costs more)
+            template=line.template,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            currency=line.currency,
             description=dialect.description(description, ascii_only=ascii_only),
             unit_of_measure=dialect.unit(line.unit_of_measure),
+            unspsc=line.unspsc,
+            lead_time_days=line.lead_time_days,
+            amount=line.amount,
         )
         reference = make_reference(reference_key, buyer.id, pipo_user_id, project.id)
         lines.append(CartLine(project=project, reference=reference, priced=worded))
@@ -238,13 +244,19 @@ def oci_item(line: CartLine, pipo_user_id: int) -> oci.OciItem:
 
 def quantity_error(raw: str) -> str:
     """Why ``raw`` is not a quantity a cart line can have; empty when it is fine."""
+    read = read_quantity(raw)
+    return read if isinstance(read, str) else ""
+
+
+def read_quantity(raw: str) -> Decimal | str:
+    """The quantity ``raw`` says, or why it is not one a cart line can have."""
     try:
         quantity = parse_decimal(raw, field="quantity", places=3)  # the range: next line
     except BadNumber:
         return f"“{raw.strip()[:40]}” is not a quantity: enter a whole number."
     if quantity != quantity.to_integral_value() or not 1 <= quantity <= MAX_QUANTITY:
         return f"Quantities must be whole numbers from 1 to {MAX_QUANTITY:,}."
-    return ""
+    return quantity
 
 
 def cart_field_names(buyer: Buyer) -> str:

@@ -21,13 +21,12 @@ from typing import TypeVar
 
 from punchout.domain.buyer_checks import approved_return_url
 from punchout.domain.buyers import Buyer
-from punchout.domain.cart import Cart, CartForm, Selection, build_cart, cart_form, quantity_error
+from punchout.domain.cart import Cart, CartForm, Selection, build_cart, cart_form, read_quantity
 from punchout.domain.identity import PipoLogin, ProcurementUser
 from punchout.domain.offers import Offers
 from punchout.domain.pricebook import CartRejected, Unpriced
 from punchout.domain.sessions import PunchoutSession
 from punchout.printnow import Project, TokenInvalid
-from punchout.protocol.numbers import parse_quantity
 from punchout.runtime.connector import Connector
 
 log = logging.getLogger(__name__)
@@ -155,11 +154,11 @@ def _quantities(picks: Picks) -> tuple[dict[int, Decimal], dict[int, str]]:
     errors: dict[int, str] = {}
     for project_id in picks.selected:
         raw = picks.quantities.get(project_id, "1")
-        problem = quantity_error(raw)
-        if problem:
-            errors[project_id] = problem
+        read = read_quantity(raw)
+        if isinstance(read, str):
+            errors[project_id] = read
         else:
-            result[project_id] = parse_quantity(raw)
+            result[project_id] = read
     return result, errors
 
 

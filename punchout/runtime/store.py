@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,18 @@ DEFAULT_NAMESPACE = "punchout"
 T = TypeVar("T")
 
 
+#: Kinds already checked: the kinds are the code's own words, so each is checked once.
+_KINDS_SEEN: set[str] = set()
+#: Characters ``quote(..., safe="")`` leaves as they are (RFC 3986 section 2.3, unreserved).
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _key_part(part: str | int) -> str:
+    """``part`` percent-encoded; ids and other plain parts (the most common) as they are."""
+    text = str(part)
+    return text if _UNRESERVED.fullmatch(text) else quote(text, safe="")
+
+
 class Store:
     """JSON values in Redis under one key scheme, with a TTL on every ephemeral write."""
 
@@ -46,10 +59,11 @@ class Store:
 
     def key(self, kind: str, *parts: str | int) -> str:
         """The one key builder: ``namespace:kind:part...`` with every part percent-encoded."""
-        if not kind or not kind.replace("_", "").isalnum():
-            raise ValueError(f"key kind must be a plain word, not {kind!r}")
-        encoded = (quote(str(part), safe="") for part in parts)
-        return ":".join((self.namespace, kind, *encoded))
+        if kind not in _KINDS_SEEN:
+            if not kind or not kind.replace("_", "").isalnum():
+                raise ValueError(f"key kind must be a plain word, not {kind!r}")
+            _KINDS_SEEN.add(kind)
+        return ":".join((self.namespace, kind, *map(_key_part, parts)))
 
     def put(self, key: str, value: Any, ttl: int) -> None:
         """Write ``value`` with a time to live of ``ttl`` seconds."""

@@ -17,7 +17,8 @@ import re
 from typing import Any
 
 import redis
-from flask import Flask, g
+from flask import Flask, Request, g
+from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
@@ -66,6 +67,7 @@ def create_app(
         static_folder=resources.STATIC,
     )
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_body_bytes)
+    app.session_interface = NoCookieSession()
     if settings.proxy_hops:  # the client's address and the scheme, as the proxies saw them
         app.wsgi_app = trust_proxies(app.wsgi_app, settings.proxy_hops)  # type: ignore[method-assign]
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
@@ -109,9 +111,35 @@ def trust_proxies(wsgi_app: Any, hops: int) -> Any:
     return ProxyFix(wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
+class NoCookieSession(SessionInterface):
+    """No Flask cookie session: the connector keeps its state in Redis and binds browsers
+    with its own signed cookie (:mod:`punchout.web.binding`). Flask's default interface
+    builds a signing serializer and reads the cookie on every request
+    (Flask docs, "Sessions", ``SessionInterface``); a null session costs nothing, and
+    writing to it raises, so no page can come to rely on one unnoticed."""
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin:
+        return self.make_null_session(app)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        return None
+
+
+#: The registry whose OCI password fields the log redaction last learnt.
+_watched: list[object] = [None]
+
+
 def _watch_password_fields() -> None:
-    """Keep the log redaction aware of every buyer's (renamed) OCI password field."""
-    log_redaction.watch_fields(b.oci.password_field for b in _registered_buyers())
+    """Keep the log redaction aware of every buyer's (renamed) OCI password field: once per
+    loaded registry (a reloaded registry is a new object), not on every request."""
+    try:
+        registry = connector().registry
+    except RegistryError:
+        return
+    if _watched[0] is registry:
+        return
+    log_redaction.watch_fields(b.oci.password_field for b in registry.all())
+    _watched[0] = registry
 
 
 def _registered_buyers() -> list[Buyer]:

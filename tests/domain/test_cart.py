@@ -19,6 +19,7 @@ from punchout.domain.cart import (
     cart_form,
     oci_form,
     quantity_error,
+    read_quantity,
 )
 from punchout.domain.pricebook import CartRejected, PriceBook, Unpriced
 from punchout.domain.profiles import Dialect
@@ -119,6 +120,15 @@ def test_a_cart_that_cannot_be_priced_is_never_built() -> None:
 )
 def test_a_cart_quantity_is_a_whole_number_up_to_the_one_maximum(raw: str, problem: str) -> None:
     assert quantity_error(raw) == problem
+
+
+@pytest.mark.parametrize(("raw", "value"), [("12", Decimal(12)), (" 7 ", Decimal(7)), ("3.000", 3)])
+def test_a_read_quantity_is_the_number_typed(raw: str, value: Decimal) -> None:
+    assert read_quantity(raw) == value
+
+
+def test_reading_a_wrong_quantity_says_why() -> None:
+    assert read_quantity("0") == quantity_error("0") != ""
 
 
 def test_a_cxml_cart_form_carries_the_order_message_to_the_return_url() -> None:
