@@ -25,7 +25,7 @@ from redis.exceptions import LockError, RedisError
 
 from punchout.domain.buyers import Buyer
 from punchout.domain.offers import Offers
-from punchout.domain.references import read_reference
+from punchout.domain.references import ReferenceReader
 from punchout.printnow import (
     BadRequest,
     PrintNowConnectionError,
@@ -223,7 +223,7 @@ class OrderDesk:
                 order,
                 self.c.pricebook,
                 Offers(self.c.store).find_many(buyer.id, map(line_reference, order.lines)),
-                lambda text: read_reference(self.c.reference_key, buyer.id, text),
+                ReferenceReader(self.c.reference_key, buyer.id).read,
             )
         except Refused as exc:
             record.response = Answer(exc.code, exc.message)
