@@ -74,7 +74,7 @@ def _by_local_name(parent: etree._Element, wanted: str) -> etree._Element | None
     return None
 
 
-class Named:
+class _Named:
     """The children of one element, looked up by name as :func:`child` does, for an element
     several children of which are read: its children are walked once, not once per name."""
 
@@ -324,9 +324,9 @@ def _read_line(item: etree._Element, n: int) -> OrderLine:
     given = attributes(item)
     number = line_number(given.get("linenumber", ""), n)
     name = f"line {number or n}"
-    of_item = Named(item)
-    item_id = Named(of_item("ItemID"))
-    detail = Named(of_item("ItemDetail"))
+    of_item = _Named(item)
+    item_id = _Named(of_item("ItemID"))
+    detail = _Named(of_item("ItemDetail"))
     unit_price = child(detail("UnitPrice"), "Money")
     return OrderLine(
         line_number=number,
