@@ -21,7 +21,7 @@ from typing import Any
 
 from punchout.domain.cart import Cart, CartLine
 from punchout.protocol.numbers import BadNumber, parse_price, parse_quantity
-from punchout.runtime.store import Store
+from punchout.runtime.store import Pending, Reads, Store
 
 
 @dataclass(frozen=True)
@@ -103,10 +103,23 @@ class Offers:
 
     def find_many(self, buyer_id: str, references: Iterable[str]) -> dict[str, Offer]:
         """The offers found for ``references``, read in one round trip (MGET)."""
+        reads = Reads(self.store.redis)
+        found = self.queue_find_many(reads, buyer_id, references)
+        reads.send()
+        return found.value()
+
+    def queue_find_many(
+        self, reads: Reads, buyer_id: str, references: Iterable[str]
+    ) -> Pending[dict[str, Offer]]:
+        """:meth:`find_many` queued on ``reads``, to share their round trip."""
         wanted = sorted(set(references))
-        found = self.store.get_many([self._key(buyer_id, r) for r in wanted])
-        offers = {r: _offer(record) for r, record in zip(wanted, found, strict=True)}
-        return {r: offer for r, offer in offers.items() if offer is not None}
+        found = reads.get_many([self._key(buyer_id, r) for r in wanted])
+
+        def offers() -> dict[str, Offer]:
+            read = {r: _offer(record) for r, record in zip(wanted, found.value(), strict=True)}
+            return {r: offer for r, offer in read.items() if offer is not None}
+
+        return Pending(offers)
 
 
 def _offer(record: object) -> Offer | None:

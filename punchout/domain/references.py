@@ -36,9 +36,17 @@ class Reference:
     project_id: int
 
 
-def _signature(key: bytes, buyer_id: str, user_id: int, project_id: int) -> str:
-    message = f"{buyer_id}\0{user_id}\0{project_id}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:16]
+def _keyed(key: bytes, buyer_id: str) -> hmac.HMAC:
+    """The HMAC-SHA256 state of ``key`` with the buyer fed in: the part shared by every
+    reference of the buyer (RFC 2104: the key is padded and hashed in before the message)."""
+    return hmac.new(key, f"{buyer_id}\0".encode(), hashlib.sha256)
+
+
+def _signature(keyed: hmac.HMAC, user_id: int, project_id: int) -> str:
+    """The signature of a user's project: the HMAC of ``buyer \0 user \0 project``, cut."""
+    mac = keyed.copy()
+    mac.update(f"{user_id}\0{project_id}".encode())
+    return mac.hexdigest()[:16]
 
 
 def _ring(key: bytes | Sequence[bytes]) -> tuple[bytes, ...]:
@@ -51,7 +59,7 @@ def make_reference(
 ) -> str:
     """A reference signed with ``key`` (of a ring: the current, first key)."""
     current = _ring(key)[0]
-    signature = _signature(current, buyer_id, pipo_user_id, project_id)
+    signature = _signature(_keyed(current, buyer_id), pipo_user_id, project_id)
     reference = f"{pipo_user_id}-{project_id}-{signature}"
     assert len(reference) <= MAX_LENGTH
     return reference
@@ -60,14 +68,27 @@ def make_reference(
 def read_reference(key: bytes | Sequence[bytes], buyer_id: str, text: str) -> Reference:
     """The user and project of a reference, if its signature is right for this buyer under
     ``key`` (or under any key of a ring)."""
-    match = _FORM.match(text.strip())
-    if not match:
-        raise BadReference("not in the form of a connector reference")
-    user_id, project_id, signature = int(match[1]), int(match[2]), match[3]
-    matches = [
-        hmac.compare_digest(signature, _signature(k, buyer_id, user_id, project_id))
-        for k in _ring(key)
-    ]
-    if not any(matches):
-        raise BadReference("the signature does not match")
-    return Reference(pipo_user_id=user_id, project_id=project_id)
+    return ReferenceReader(key, buyer_id).read(text)
+
+
+class ReferenceReader:
+    """:func:`read_reference` for the many references of one buyer (the lines of a PO): the
+    keyed HMAC state of each key of the ring, with the buyer fed in, is made once and copied
+    for each reference."""
+
+    def __init__(self, key: bytes | Sequence[bytes], buyer_id: str) -> None:
+        self._keyed = tuple(_keyed(k, buyer_id) for k in _ring(key))
+
+    def read(self, text: str) -> Reference:
+        """The user and project of ``text``, or :class:`BadReference`."""
+        match = _FORM.match(text.strip())
+        if not match:
+            raise BadReference("not in the form of a connector reference")
+        user_id, project_id, signature = int(match[1]), int(match[2]), match[3]
+        matches = [
+            hmac.compare_digest(signature, _signature(keyed, user_id, project_id))
+            for keyed in self._keyed
+        ]
+        if not any(matches):
+            raise BadReference("the signature does not match")
+        return Reference(pipo_user_id=user_id, project_id=project_id)

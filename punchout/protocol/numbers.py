@@ -28,6 +28,11 @@ _INTEGER_DIGITS = 15
 _FRACTION_DIGITS = 6
 _DECIMAL = re.compile(r"([+-]?)([0-9]+)(?:\.([0-9]*))?|([+-]?)\.([0-9]+)", re.ASCII)
 _INTEGER = re.compile(r"[0-9]+", re.ASCII)
+#: The shape nearly every number has: unsigned, short enough that no digit bound applies.
+_PLAIN = re.compile(
+    rf"[0-9]{{1,{_INTEGER_DIGITS}}}(?:\.([0-9]{{0,{_FRACTION_DIGITS}}}))?", re.ASCII
+)
+_ZERO = Decimal(0)
 
 
 class BadNumber(ValueError):
@@ -52,6 +57,11 @@ def parse_decimal(
     """``text`` as a ``Decimal`` within ``[minimum, maximum]`` with at most ``places`` decimals."""
     raw = "" if text is None else str(text)
     stripped = raw.strip()
+    plain = _PLAIN.fullmatch(stripped)
+    if plain is not None and len(plain.group(1) or "") <= places:
+        # Unsigned, at most 15 digits before the dot and ``places`` after: every check below
+        # but the bounds holds, so only they are left.
+        return _bounded(Decimal(stripped), field, raw, minimum, maximum)
     if not stripped:
         raise BadNumber(field, raw, "is empty; expected a number such as 12.50")
     if len(stripped) > _MAX_TEXT:
@@ -77,6 +87,12 @@ def parse_decimal(
         raise BadNumber(field, raw, f"has more than {places} decimal places")
     # Kept as written ("2" stays 2, "2.50" stays 2.50): the number is echoed in orders.
     value = Decimal(f"{'-' if negative else ''}{whole}{'.' + fraction if fraction else ''}")
+    return _bounded(value, field, raw, minimum, maximum)
+
+
+def _bounded(
+    value: Decimal, field: str, raw: str, minimum: Decimal | None, maximum: Decimal | None
+) -> Decimal:
     if minimum is not None and value < minimum:
         raise BadNumber(field, raw, f"is below the smallest allowed value {minimum}")
     if maximum is not None and value > maximum:
@@ -100,12 +116,12 @@ def parse_int(text: str | None, *, field: str, minimum: int = 0, maximum: int = 
 
 def parse_quantity(text: str | None, *, field: str = "quantity") -> Decimal:
     """A line quantity: more than zero, at most :data:`MAX_QUANTITY`, three decimals at most."""
-    value = parse_decimal(text, field=field, minimum=Decimal(0), maximum=MAX_QUANTITY, places=3)
-    if value == 0:
+    value = parse_decimal(text, field=field, minimum=_ZERO, maximum=MAX_QUANTITY, places=3)
+    if not value:
         raise BadNumber(field, "" if text is None else str(text), "must be more than zero")
     return value
 
 
 def parse_price(text: str | None, *, field: str = "price") -> Decimal:
     """A unit price or amount: zero or more, at most :data:`MAX_AMOUNT`, four decimals at most."""
-    return parse_decimal(text, field=field, minimum=Decimal(0), maximum=MAX_AMOUNT, places=4)
+    return parse_decimal(text, field=field, minimum=_ZERO, maximum=MAX_AMOUNT, places=4)

@@ -92,6 +92,13 @@ class Store:
         """Write with no expiry. Only for records that must be kept (the order ledger)."""
         self.redis.set(key, _dump(value))
 
+    def put_many_permanent(self, values: Mapping[str, Any]) -> None:
+        """Write each of ``values`` (key: value) with no expiry, all at once in one command
+        (MSET, atomic: no reader sees some written and not others). Only for records that
+        must be kept (the order ledger)."""
+        if values:
+            self.redis.mset({key: _dump(value) for key, value in values.items()})
+
     def put_new_permanent(self, key: str, value: Any) -> bool:
         """Write with no expiry only if the key does not exist; True when this call wrote it.
         For records made once and kept (the documents sent after an order)."""
@@ -209,6 +216,15 @@ class Reads:
         self._pipe.get(key)
         index = len(self._pipe) - 1
         return Pending(lambda: _load(self._answer(index)))
+
+    def get_many(self, keys: list[str]) -> Pending[list[Any | None]]:
+        """Queue an MGET: the JSON values at ``keys``, None where absent (no command when
+        ``keys`` is empty)."""
+        if not keys:
+            return Pending(list)
+        self._pipe.mget(keys)
+        index = len(self._pipe) - 1
+        return Pending(lambda: [_load(raw) for raw in self._answer(index)])
 
     def script(self, sha: str, keys: list[str], args: list[Any]) -> Pending[Any]:
         """Queue an EVALSHA of a script Redis has cached: its raw answer. Straight into the

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from punchout.domain.buyers import Buyer
@@ -181,15 +181,20 @@ def grouped(checked: list[CheckedLine]) -> tuple[list[Group], list[Line]]:
     """One group per PrintNow user, in the order users first appear; each line names its group."""
     groups: list[Group] = []
     index: dict[int, int] = {}
+    projects: list[set[int]] = []  # each group's projects, for a lookup that is not a scan
     lines = []
     for item in checked:
-        if item.user_id not in index:
-            index[item.user_id] = len(groups)
+        number = index.get(item.user_id)
+        if number is None:
+            number = index[item.user_id] = len(groups)
             groups.append(Group(user=item.user_id, projects=[]))
-        group = groups[index[item.user_id]]
-        if item.line.project not in group.projects:
-            group.projects.append(item.line.project)
-        lines.append(replace(item.line, group=index[item.user_id]))
+            projects.append(set())
+        line = item.line
+        if line.project not in projects[number]:
+            projects[number].add(line.project)
+            groups[number].projects.append(line.project)
+        line.group = number
+        lines.append(line)
     return groups, lines
 
 

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from redis.exceptions import LockError, RedisError
 
 from punchout.domain.buyers import Buyer
-from punchout.domain.offers import Offers
-from punchout.domain.references import read_reference
+from punchout.domain.offers import Offer, Offers
+from punchout.domain.references import ReferenceReader
 from punchout.printnow import (
     BadRequest,
     PrintNowConnectionError,
@@ -35,7 +35,7 @@ from punchout.printnow import (
 )
 from punchout.protocol.cxml.model import OrderRequest
 from punchout.runtime import alerts
-from punchout.runtime.store import durability
+from punchout.runtime.store import Reads, durability
 
 from .audit import keep_attachments, redact
 from .checks import check_lines, fingerprint, grouped, line_reference
@@ -180,7 +180,15 @@ class OrderDesk:
         attachments: Sequence[Attachment],
     ) -> tuple[OrderAnswer, list[int]]:
         fp = fingerprint(order)
-        record = self.ledger.get(buyer.id, "new", order.order_id)
+        # The record and the offers of its lines in one round trip (the offers are wanted
+        # unless the PO was received before, which is rare).
+        reads = Reads(self.c.store.redis)
+        found = self.ledger.queue_get(reads, buyer.id, "new", order.order_id)
+        offers = Offers(self.c.store).queue_find_many(
+            reads, buyer.id, map(line_reference, order.lines)
+        )
+        reads.send()
+        record = found.value()
         if record is not None and record.state != "rejected":
             if record.fingerprint != fp:
                 raise Refused(
@@ -196,7 +204,7 @@ class OrderDesk:
             lines = self.ledger.lines(record)
         else:
             # A rejected PO is checked again: the buyer may have fixed it, or the price book.
-            record, lines = self._accept(buyer, order, fp, payload_id, attachments)
+            record, lines = self._accept(buyer, order, fp, payload_id, offers.value(), attachments)
         self.placer.place_all(buyer, record, lines, deadline)
         ids = record.pipo_ids()
         answer = OrderAnswer(
@@ -214,6 +222,7 @@ class OrderDesk:
         order: OrderRequest,
         fp: str,
         payload_id: str,
+        offers: Mapping[str, Offer],
         attachments: Sequence[Attachment],
     ) -> tuple[OrderRecord, list[Line]]:
         record = OrderRecord(buyer.id, "new", order.order_id, fp, "received", [payload_id])
@@ -222,8 +231,8 @@ class OrderDesk:
                 buyer,
                 order,
                 self.c.pricebook,
-                Offers(self.c.store).find_many(buyer.id, map(line_reference, order.lines)),
-                lambda text: read_reference(self.c.reference_key, buyer.id, text),
+                offers,
+                ReferenceReader(self.c.reference_key, buyer.id).read,
             )
         except Refused as exc:
             record.response = Answer(exc.code, exc.message)
@@ -233,8 +242,7 @@ class OrderDesk:
         record.attachments = keep_attachments(
             self.c.settings.instance_path, buyer.id, order.order_id, attachments
         )
-        self.ledger.save_lines(record, lines)
-        self.ledger.save(record, "received")
+        self.ledger.save(record, "received", lines=lines)
         return record, lines
 
     def resolve_uncertain(self, buyer_id: str, order_id: str, pipo_order_id: int | None) -> int:

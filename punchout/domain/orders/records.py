@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, cast, get_args
 
-from punchout.runtime.store import Store
+from punchout.runtime.store import Pending, Reads, Store
 
 #: Where one PrintNow user's order is: ``creating`` means the answer to create may be lost.
 GroupState = Literal["pending", "creating", "created", "processed", "annotated"]
@@ -197,8 +197,17 @@ class Ledger:
     # ------------------------------------------------------------------ records
 
     def get(self, buyer_id: str, order_type: str, order_id: str) -> OrderRecord | None:
-        raw = self.store.get(self._key(buyer_id, order_type, order_id))
-        return None if raw is None else self._read(raw)
+        reads = Reads(self.store.redis)
+        found = self.queue_get(reads, buyer_id, order_type, order_id)
+        reads.send()
+        return found.value()
+
+    def queue_get(
+        self, reads: Reads, buyer_id: str, order_type: str, order_id: str
+    ) -> Pending[OrderRecord | None]:
+        """:meth:`get` queued on ``reads``, to share their round trip."""
+        raw = reads.get(self._key(buyer_id, order_type, order_id))
+        return Pending(lambda: None if (found := raw.value()) is None else self._read(found))
 
     def _read(self, raw: Any) -> OrderRecord:
         """A stored record; one written before lines were kept apart (with ``lines`` inside,
@@ -215,17 +224,29 @@ class Ledger:
             for old in raw["lines"]:
                 line = {k: v for k, v in old.items() if k != "user"}
                 lines.append(Line.from_json({**line, "group": index.get(old.get("user"), 0)}))
-            self.save_lines(record, lines)
-            self.save(record)
+            self.save(record, lines=lines)
         return record
 
-    def save(self, record: OrderRecord, state: OrderState | None = None) -> None:
-        """Write the record (a small write: no lines); a new ``state`` goes into its history."""
+    def save(
+        self,
+        record: OrderRecord,
+        state: OrderState | None = None,
+        *,
+        lines: list[Line] | None = None,
+    ) -> None:
+        """Write the record (a small write: no lines); a new ``state`` goes into its history.
+        With ``lines``, the lines are written too, in the same command (all or nothing)."""
         if state:
             record.state = state
             record.history.append({"at": now(), "state": state})
         key = self._key(record.buyer, record.type, record.order_id)
-        self.store.put_permanent(key, record.to_json())
+        if lines is None:
+            self.store.put_permanent(key, record.to_json())
+            return
+        lines_key = self._lines_key(record.buyer, record.type, record.order_id)
+        self.store.put_many_permanent(
+            {lines_key: [line.to_json() for line in lines], key: record.to_json()}
+        )
 
     def note(self, record: OrderRecord, event: dict[str, Any]) -> None:
         """Add an event (an operator's resolution, ...) to the history and save."""
@@ -282,8 +303,7 @@ class Ledger:
             if not replace and self.get(record.buyer, record.type, record.order_id):
                 skipped += 1
                 continue
-            self.save_lines(record, lines)
-            self.save(record)
+            self.save(record, lines=lines)
             written += 1
         return written, skipped
 

@@ -57,17 +57,42 @@ def elements(parent: etree._Element) -> list[etree._Element]:
 
 
 def child(parent: etree._Element | None, name: str) -> etree._Element | None:
-    """The first child named ``name`` in any case and namespace (cXML senders vary)."""
+    """The first child named ``name`` in any case and namespace (cXML senders vary); a child
+    named exactly ``name`` comes first."""
     if parent is None:
         return None
-    exact = parent.find(name)  # the common case, found in C
-    if exact is not None:
-        return exact
-    wanted = name.lower()
+    for c in parent:  # the common case: a plain loop costs less than ``find``'s path parsing
+        if c.tag == name:
+            return c
+    return _by_local_name(parent, name.lower())
+
+
+def _by_local_name(parent: etree._Element, wanted: str) -> etree._Element | None:
     for c in parent:
         if _local_name(c.tag) == wanted:
             return c
     return None
+
+
+class _Named:
+    """The children of one element, looked up by name as :func:`child` does, for an element
+    several children of which are read: its children are walked once, not once per name."""
+
+    __slots__ = ("_parent", "_tags")
+
+    def __init__(self, parent: etree._Element | None) -> None:
+        self._parent = parent
+        tags: dict[object, etree._Element] = {}
+        if parent is not None:
+            for c in parent:
+                tags.setdefault(c.tag, c)
+        self._tags = tags
+
+    def __call__(self, name: str) -> etree._Element | None:
+        found = self._tags.get(name)
+        if found is None and self._parent is not None:
+            found = _by_local_name(self._parent, name.lower())
+        return found
 
 
 def children(parent: etree._Element | None, name: str) -> list[etree._Element]:
@@ -79,7 +104,11 @@ def children(parent: etree._Element | None, name: str) -> list[etree._Element]:
 
 def text(element: etree._Element | None) -> str:
     """All text inside ``element``, stripped ("" when absent)."""
-    return "" if element is None else "".join(element.itertext()).strip()
+    if element is None:
+        return ""
+    if not len(element):  # no children: its own text is all of it
+        return (element.text or "").strip()
+    return "".join(element.itertext()).strip()
 
 
 def path_text(parent: etree._Element | None, *names: str) -> str:
@@ -90,13 +119,16 @@ def path_text(parent: etree._Element | None, *names: str) -> str:
 
 def attribute(element: etree._Element | None, name: str) -> str:
     """An attribute by name, case-insensitively, stripped."""
-    if element is None:
-        return ""
-    wanted = name.lower()
-    for key, value in element.attrib.items():
-        if str(key).rsplit("}", 1)[-1].lower() == wanted:
-            return str(value).strip()
-    return ""
+    return "" if element is None else attributes(element).get(name.lower(), "")
+
+
+def attributes(element: etree._Element) -> dict[str, str]:
+    """Every attribute by its local name lower-cased (the first of each), stripped: for an
+    element several attributes of which are read."""
+    found: dict[str, str] = {}
+    for key, value in element.items():
+        found.setdefault(key[key.rfind("}") + 1 :].lower(), value.strip())
+    return found
 
 
 def inner_xml(element: etree._Element | None) -> str:
@@ -154,13 +186,13 @@ def price(value: str, what: str) -> Decimal:
         raise InvalidRequest(str(exc)) from None
 
 
-def line_number(item: etree._Element, n: int) -> int | None:
-    """The ItemOut's lineNumber (None when absent), or :class:`InvalidRequest` naming it."""
-    line = attribute(item, "lineNumber")
-    if not line:
+def line_number(value: str, n: int) -> int | None:
+    """An ItemOut's lineNumber attribute (None when absent), or :class:`InvalidRequest` naming
+    it; ``n`` is the ItemOut's position."""
+    if not value:
         return None
     try:
-        return parse_int(line, field=f"the lineNumber of ItemOut {n}", maximum=MAX_LINE_NUMBER)
+        return parse_int(value, field=f"the lineNumber of ItemOut {n}", maximum=MAX_LINE_NUMBER)
     except BadNumber as exc:
         raise InvalidRequest(str(exc)) from None
 
@@ -243,7 +275,7 @@ def _read_setup(element: etree._Element) -> PunchOutSetupRequest:
     items = []
     for n, item in enumerate(children(element, "ItemOut"), start=1):
         item_id = child(item, "ItemID")
-        number = line_number(item, n)
+        number = line_number(attribute(item, "lineNumber"), n)
         items.append(
             SetupItem(
                 line_number=number,
@@ -273,27 +305,7 @@ def _read_order(element: etree._Element) -> OrderRequest:
     if not order_id:
         raise InvalidRequest("<OrderRequestHeader> has no orderID")
     money = child(child(header, "Total"), "Money")
-    lines = []
-    for n, item in enumerate(children(element, "ItemOut"), start=1):
-        number = line_number(item, n)
-        name = f"line {number or n}"
-        item_id = child(item, "ItemID")
-        detail = child(item, "ItemDetail")
-        unit_price = child(child(detail, "UnitPrice"), "Money")
-        lines.append(
-            OrderLine(
-                line_number=number,
-                quantity=quantity(attribute(item, "quantity"), f"the quantity of {name}"),
-                supplier_part_id=path_text(item_id, "SupplierPartID"),
-                supplier_part_auxiliary_id=path_text(item_id, "SupplierPartAuxiliaryID"),
-                unit_price=(
-                    None if unit_price is None else price(text(unit_price), f"the price of {name}")
-                ),
-                currency=attribute(unit_price, "currency").upper(),
-                unit_of_measure=path_text(detail, "UnitOfMeasure"),
-                description=path_text(detail, "Description"),
-            )
-        )
+    lines = [_read_line(item, n) for n, item in enumerate(children(element, "ItemOut"), start=1)]
     if not lines:
         raise InvalidRequest("<OrderRequest> has no <ItemOut> lines")
     return OrderRequest(
@@ -304,4 +316,25 @@ def _read_order(element: etree._Element) -> OrderRequest:
         currency=attribute(money, "currency").upper(),
         lines=tuple(lines),
         document_reference=attribute(child(header, "DocumentReference"), "payloadID"),
+    )
+
+
+def _read_line(item: etree._Element, n: int) -> OrderLine:
+    """The ``n``-th ItemOut of an OrderRequest: each element it reads from is walked once."""
+    given = attributes(item)
+    number = line_number(given.get("linenumber", ""), n)
+    name = f"line {number or n}"
+    of_item = _Named(item)
+    item_id = _Named(of_item("ItemID"))
+    detail = _Named(of_item("ItemDetail"))
+    unit_price = child(detail("UnitPrice"), "Money")
+    return OrderLine(
+        line_number=number,
+        quantity=quantity(given.get("quantity", ""), f"the quantity of {name}"),
+        supplier_part_id=text(item_id("SupplierPartID")),
+        supplier_part_auxiliary_id=text(item_id("SupplierPartAuxiliaryID")),
+        unit_price=None if unit_price is None else price(text(unit_price), f"the price of {name}"),
+        currency=attribute(unit_price, "currency").upper(),
+        unit_of_measure=text(detail("UnitOfMeasure")),
+        description=text(detail("Description")),
     )

@@ -40,6 +40,13 @@ def test_an_external_dtd_is_never_fetched_or_applied() -> None:
     assert root.get("version") is None  # a loaded DTD would add its default attributes
 
 
+def test_a_reference_to_an_entity_of_an_unread_external_dtd_is_refused() -> None:
+    # Not a well-formedness error when the DTD is not loaded: the tree keeps an entity node.
+    body = b'<!DOCTYPE cXML SYSTEM "cXML.dtd"><cXML><Header><From>&who;</From></Header></cXML>'
+    with pytest.raises(MalformedDocument, match="entity references"):
+        parse_xml(body, max_bytes=LIMIT)
+
+
 def test_oversized_bodies_are_refused_before_parsing() -> None:
     with pytest.raises(PayloadTooLarge):
         parse_xml(b"<cXML>" + b" " * LIMIT + b"</cXML>", max_bytes=LIMIT)

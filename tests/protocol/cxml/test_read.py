@@ -515,3 +515,24 @@ def test_line_numbers_stop_at_the_dtds_largest() -> None:
     with pytest.raises(InvalidRequest) as caught:
         read(order_with("quantity='1' lineNumber='1000000'"))
     assert str(caught.value) == "the lineNumber of ItemOut 1 '1000000' is outside 0 to 999999"
+
+
+def test_an_item_out_is_read_by_local_name_in_any_case_the_exact_name_first() -> None:
+    # Each ItemOut is read in one walk of its children: a child named exactly wins over an
+    # earlier one in another case, any case or namespace is found otherwise, the first of
+    # each attribute name counts, and a child's nested text is all of its text.
+    body = (
+        f"<cXML xmlns:n='urn:n'>{HEADER}<Request><OrderRequest>"
+        "<OrderRequestHeader orderID='1'/>"
+        "<ItemOut QUANTITY=' 3 ' n:lineNumber='7' quantity='9'>"
+        "<n:itemid><supplierpartid>lower</supplierpartid><SupplierPartID>exact</SupplierPartID>"
+        "<n:SUPPLIERPARTAUXILIARYID> 1-2-ref </n:SUPPLIERPARTAUXILIARYID></n:itemid>"
+        "<ItemDetail><unitprice><n:Money Currency='eur'>2.50</n:Money></unitprice>"
+        "<Description>Cards, <b>bold</b> ones </Description><UnitOfMeasure>EA</UnitOfMeasure>"
+        "</ItemDetail></ItemOut></OrderRequest></Request></cXML>"
+    )
+    (line,) = read(body).body.lines  # type: ignore[attr-defined]
+    assert (line.line_number, line.quantity) == (7, Decimal("3"))
+    assert (line.supplier_part_id, line.supplier_part_auxiliary_id) == ("exact", "1-2-ref")
+    assert (line.unit_price, line.currency) == (Decimal("2.50"), "EUR")
+    assert (line.description, line.unit_of_measure) == ("Cards, bold ones", "EA")
