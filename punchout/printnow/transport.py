@@ -127,6 +127,9 @@ class Transport:
         self.observer = observer
         self.max_body = max_body
         self._proxies = environment_proxies() if proxies is None else proxies
+        for scheme in ("http", "https"):  # a proxy this transport cannot use fails here
+            if self._proxies.get(scheme):
+                parse_proxy(self._proxies[scheme])
         self._cafile = cafile or default_cafile()
         self._context: ssl.SSLContext | None = None
         self._routes: dict[_Origin, Proxy | None] = {}

@@ -269,6 +269,11 @@ def test_http_goes_to_the_proxy_in_absolute_form() -> None:
         assert b"Proxy-Authorization: Basic dTpw" in head
 
 
+def test_a_proxy_it_cannot_use_is_refused_when_made() -> None:
+    with pytest.raises(ValueError, match="only http:// proxies"):
+        Transport(HEADERS, proxies={"https": "socks5://127.0.0.1:1080"})
+
+
 def test_no_proxy_bypasses_the_proxy() -> None:
     with RawServer(keeps_alive) as server, Proxy() as proxy:
         proxies = {"http": f"http://127.0.0.1:{proxy.port}", "no": "127.0.0.1"}
