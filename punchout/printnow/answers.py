@@ -13,8 +13,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import requests
-
 from punchout.printnow.errors import (
     FORBIDDEN_MESSAGES,
     ApiCredentialsRejected,
@@ -31,6 +29,7 @@ from punchout.printnow.errors import (
     TokenInvalid,
     UnexpectedResponse,
 )
+from punchout.printnow.transport import Answer
 
 #: ASP.NET Web API's answer to bad Basic Auth credentials.
 API_AUTH_DENIED = "Authorization has been denied for this request."
@@ -43,9 +42,9 @@ LOGIN_ENDPOINT = "POST /pipo/user/login"
 DEFAULT_RETRY_AFTER = 30.0
 
 
-def server_text(response: requests.Response) -> str:
+def server_text(response: Answer) -> str:
     """What the server said, whatever the body's format; "" for no text (or an HTML page)."""
-    if not response.content:
+    if not response.body:
         return ""
     try:
         data = response.json()
@@ -65,12 +64,12 @@ def server_text(response: requests.Response) -> str:
     return json.dumps(data)[:MAX_MESSAGE]
 
 
-def describe(response: requests.Response) -> str:
+def describe(response: Answer) -> str:
     """A description of a body that says nothing readable."""
     kind = response.headers.get("Content-Type", "no content type").split(";")[0]
-    if not response.content:
-        return f"HTTP {response.status_code} with an empty body"
-    return f"the answer is not JSON ({kind}, {len(response.content)} bytes)"
+    if not response.body:
+        return f"HTTP {response.status} with an empty body"
+    return f"the answer is not JSON ({kind}, {len(response.body)} bytes)"
 
 
 def _documented(text: str) -> str:
@@ -78,9 +77,9 @@ def _documented(text: str) -> str:
     return text.strip().rstrip(".").strip().lower()
 
 
-def error_for(response: requests.Response, endpoint: str, *, token_sent: bool) -> PrintNowError:
+def error_for(response: Answer, endpoint: str, *, token_sent: bool) -> PrintNowError:
     """The exception for an answer that is not 2xx, by status first."""
-    status = response.status_code
+    status = response.status
     text = server_text(response)
     message = text or describe(response)
     if status >= 500:
@@ -111,8 +110,8 @@ def error_for(response: requests.Response, endpoint: str, *, token_sent: bool) -
     return PrintNowError(status, message, endpoint=endpoint)
 
 
-def _conflict(response: requests.Response, endpoint: str, text: str, message: str) -> PrintNowError:
-    status = response.status_code
+def _conflict(response: Answer, endpoint: str, text: str, message: str) -> PrintNowError:
+    status = response.status
     retry_after = response.headers.get("Retry-After")
     # Orders API: GET /order/{id}/download (and /download/{item}) answer 409 until the
     # merge is done.
@@ -137,13 +136,13 @@ def _seconds(value: str) -> float:
 # ---------------------------------------------------------------------- results
 
 
-def _unexpected(response: requests.Response, endpoint: str, expected: str) -> UnexpectedResponse:
+def _unexpected(response: Answer, endpoint: str, expected: str) -> UnexpectedResponse:
     return UnexpectedResponse(
-        response.status_code, f"expected {expected}; {describe(response)}", endpoint=endpoint
+        response.status, f"expected {expected}; {describe(response)}", endpoint=endpoint
     )
 
 
-def json_value(response: requests.Response, endpoint: str) -> Any:
+def json_value(response: Answer, endpoint: str) -> Any:
     """The decoded JSON of a success that carries a result."""
     try:
         return response.json()
@@ -151,27 +150,25 @@ def json_value(response: requests.Response, endpoint: str) -> Any:
         raise _unexpected(response, endpoint, "JSON") from None
 
 
-def json_object(response: requests.Response, endpoint: str) -> dict[str, Any]:
+def json_object(response: Answer, endpoint: str) -> dict[str, Any]:
     data = json_value(response, endpoint)
     if not isinstance(data, dict):
         raise UnexpectedResponse(
-            response.status_code,
+            response.status,
             f"expected an object, got {type(data).__name__}",
             endpoint=endpoint,
         )
     return data
 
 
-def json_list(response: requests.Response, endpoint: str) -> list[dict[str, Any]]:
+def json_list(response: Answer, endpoint: str) -> list[dict[str, Any]]:
     data = json_value(response, endpoint)
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise UnexpectedResponse(
-            response.status_code, "expected a list of objects", endpoint=endpoint
-        )
+        raise UnexpectedResponse(response.status, "expected a list of objects", endpoint=endpoint)
     return data
 
 
-def _scalar(response: requests.Response) -> str | bool | int | None:
+def _scalar(response: Answer) -> str | bool | int | None:
     """A JSON scalar, or the plain-text body when it is not JSON."""
     try:
         data = response.json()
@@ -181,17 +178,17 @@ def _scalar(response: requests.Response) -> str | bool | int | None:
     return data if isinstance(data, str | bool | int) else None
 
 
-def session_token(response: requests.Response, endpoint: str) -> str:
+def session_token(response: Answer, endpoint: str) -> str:
     """PIPO: POST /user/login "Returns a session token string": JSON or plain text."""
     data = _scalar(response)
     if isinstance(data, bool) or not isinstance(data, str) or not data.strip():
         raise _unexpected(response, endpoint, "a session token")
-    if any(c.isspace() for c in data.strip()):
+    if len(data.split(maxsplit=1)) != 1:  # whitespace inside
         raise _unexpected(response, endpoint, "a session token")
     return data.strip()
 
 
-def boolean(response: requests.Response, endpoint: str) -> bool:
+def boolean(response: Answer, endpoint: str) -> bool:
     """PIPO: GET /user/loggedin and /user/istemp "Returns true or false"."""
     data = _scalar(response)
     if isinstance(data, bool):
@@ -201,7 +198,7 @@ def boolean(response: requests.Response, endpoint: str) -> bool:
     raise _unexpected(response, endpoint, "true or false")
 
 
-def integer_id(response: requests.Response, endpoint: str) -> int:
+def integer_id(response: Answer, endpoint: str) -> int:
     """PIPO: POST /order/create "Returns the created order ID (integer)"."""
     data = _scalar(response)
     if isinstance(data, bool) or data is None:

@@ -1,25 +1,25 @@
 """REST client for PrintNow: the 15 PIPO endpoints, the Orders API and the Customers API.
 
-One ``requests.Session`` per client (connection reuse), Basic Auth with the API token and
-key, ``X-PN-TOKEN`` for PIPO user calls. Every call has a timeout. Only idempotent GETs are
-retried, with exponential backoff, and only on connection errors, timeouts and 5xx: a POST
-that may have reached PrintNow is never sent twice, nor is ``order/{id}/process``. Answers
-are read by status first (``answers.py``): any 2xx is success for a call that needs no
-result, and every documented error is recognised whatever its body's format. Logs name the
-method, path, status and time; never a password, token or key.
+HTTP goes through :mod:`punchout.printnow.transport` (kept-alive connections, one per
+thread), with Basic Auth from the API token and key, ``X-PN-TOKEN`` for PIPO user calls.
+Every call has a timeout. Only idempotent GETs are retried, with exponential backoff, and
+only on connection errors, timeouts and 5xx: a POST that may have reached PrintNow is never
+sent twice, nor is ``order/{id}/process``. Answers are read by status first
+(``answers.py``): any 2xx is success for a call that needs no result, and every documented
+error is recognised whatever its body's format. Logs name the method, path, status and time;
+never a password, token or key.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
-
-import requests
 
 from punchout.printnow.answers import (
     boolean,
@@ -39,8 +39,10 @@ from punchout.printnow.errors import (
     UnexpectedResponse,
 )
 from punchout.printnow.models import Customer, Order, Project, TempUser, User
+from punchout.printnow.transport import Answer, Observer, Transport
 
 log = logging.getLogger(__name__)
+_JSON = {"Content-Type": "application/json"}
 
 
 class PrintNowClient:
@@ -55,7 +57,6 @@ class PrintNowClient:
         timeout: tuple[float, float] = (3.05, 20.0),
         retries: int = 2,
         backoff: float = 0.25,
-        session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -63,16 +64,11 @@ class PrintNowClient:
         self.retries = retries
         self.backoff = backoff
         self._sleep = sleep
-        self.http = session or requests.Session()
-        self.http.auth = (api_token, api_key)
-        # The environment's proxy and CA settings are read once here rather than on every
-        # call, which requests does otherwise at a measurable cost.
-        self.http.proxies.update(requests.utils.get_environ_proxies(self.base_url))
-        self.http.verify = (
-            os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        credentials = base64.b64encode(f"{api_token}:{api_key}".encode()).decode("ascii")
+        # The environment's proxy and CA settings are read once, here.
+        self.transport = Transport(
+            {"Accept": "application/json", "Authorization": "Basic " + credentials}
         )
-        self.http.trust_env = False
-        self.http.headers.update({"Accept": "application/json"})
         self._local = threading.local()
 
     @contextmanager
@@ -99,6 +95,16 @@ class PrintNowClient:
     def __repr__(self) -> str:
         return f"PrintNowClient({self.base_url!r})"
 
+    def observe(self, observer: Observer) -> None:
+        """Tell ``observer`` of every HTTP exchange with PrintNow (one at a time)."""
+        self.transport.observer = observer
+
+    def probe(self, url: str, timeout: float) -> int:
+        """The status of one unretried GET of ``url`` (any status; a readiness check).
+        Raises :class:`PrintNowTimeout` or :class:`PrintNowConnectionError` without one."""
+        answer = self.transport.send("GET", url, endpoint="GET /", timeout=(timeout, timeout))
+        return answer.status
+
     # ------------------------------------------------------------------ transport
 
     def request(
@@ -109,37 +115,31 @@ class PrintNowClient:
         token: str | None = None,
         body: dict[str, Any] | None = None,
         retry: bool | None = None,
-    ) -> requests.Response:
+    ) -> Answer:
         """Send one call; return its 2xx answer, or raise the error its status means.
 
         GETs are retried on connection errors, timeouts and 5xx unless ``retry`` is False;
         other methods never are.
         """
         url = self.base_url + path
-        headers = {"X-PN-TOKEN": token} if token else {}
+        headers = {"X-PN-TOKEN": token} if token else None
         retried = method == "GET" if retry is None else retry and method == "GET"
         attempts = 1 + (self.retries if retried else 0)
         endpoint = f"{method} {path}"
         for attempt in range(1, attempts + 1):
             started = time.perf_counter()
             try:
-                response = self._send(method, url, headers, body, self._timeout(endpoint))
-            except requests.Timeout:
-                error: PrintNowError = PrintNowTimeout(
-                    None, "PrintNow did not answer in time.", endpoint=endpoint
-                )
-            except requests.ConnectionError:
-                error = PrintNowConnectionError(
-                    None, "PrintNow could not be reached.", endpoint=endpoint
-                )
+                response = self._send(method, url, endpoint, headers, body)
+            except (PrintNowTimeout, PrintNowConnectionError) as exc:
+                error: PrintNowError = exc
             else:
                 elapsed = (time.perf_counter() - started) * 1000
-                log.info("printnow %s -> %s in %.0f ms", endpoint, response.status_code, elapsed)
-                if 200 <= response.status_code < 300:
+                log.info("printnow %s -> %s in %.0f ms", endpoint, response.status, elapsed)
+                if 200 <= response.status < 300:
                     return response
-                if response.status_code < 400:
+                if response.status < 400:
                     raise UnexpectedResponse(
-                        response.status_code,
+                        response.status,
                         "a redirect or informational answer, not a result",
                         endpoint=endpoint,
                     )
@@ -167,24 +167,21 @@ class PrintNowClient:
         self,
         method: str,
         url: str,
-        headers: dict[str, str],
+        endpoint: str,
+        headers: dict[str, str] | None,
         body: dict[str, Any] | None,
-        timeout: tuple[float, float],
-    ) -> requests.Response:
-        """One HTTP exchange, handed straight to the session's transport adapter.
-
-        ``Session.request`` would also merge cookies, follow redirects and run hooks, which
-        cost about a fifth of each call's CPU: PIPO authenticates by header, not cookie, and
-        a redirect is not a result (:meth:`request` answers it as unexpected).
-        """
-        prepared = requests.PreparedRequest()
-        prepared.prepare(method=method, url=url, headers={**self.http.headers, **headers},
-                         json=body, auth=self.http.auth)  # fmt: skip
-        verify = True if self.http.verify is None else self.http.verify
-        return self.http.get_adapter(url).send(
-            prepared, timeout=timeout, verify=verify, proxies=self.http.proxies, stream=False,
-            cert=self.http.cert,
-        )  # fmt: skip
+    ) -> Answer:
+        """One HTTP exchange; a body goes as JSON (as ``requests`` encodes ``json=``)."""
+        timeout = self._timeout(endpoint)
+        if body is None:
+            return self.transport.send(
+                method, url, endpoint=endpoint, timeout=timeout, headers=headers
+            )
+        content = json.dumps(body, allow_nan=False).encode()
+        typed = {**headers, **_JSON} if headers else _JSON
+        return self.transport.send(
+            method, url, endpoint=endpoint, timeout=timeout, headers=typed, body=content
+        )
 
     def _object(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         return json_object(self.request(method, path, **kwargs), f"{method} {path}")
@@ -318,15 +315,15 @@ class PrintNowClient:
 
     def download_order(self, order_id: int) -> bytes:
         """The order's print files as a ZIP (409 → :class:`NotReady` with ``retry_after``)."""
-        return self.request("GET", f"/order/{int(order_id)}/download").content
+        return self.request("GET", f"/order/{int(order_id)}/download").body
 
     def download_item(self, order_id: int, item_id: int) -> bytes:
         path = f"/order/{int(order_id)}/download/{int(item_id)}"
-        return self.request("GET", path).content
+        return self.request("GET", path).body
 
     def download_assets(self, order_id: int, item_id: int) -> bytes:
         path = f"/order/{int(order_id)}/assets/{int(item_id)}"
-        return self.request("GET", path).content
+        return self.request("GET", path).body
 
     def wait_for_download(
         self, fetch: Callable[[], bytes], *, max_wait: float = 300.0, max_delay: float = 60.0

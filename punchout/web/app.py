@@ -71,7 +71,7 @@ def create_app(
     if settings.proxy_hops:  # the client's address and the scheme, as the proxies saw them
         app.wsgi_app = trust_proxies(app.wsgi_app, settings.proxy_hops)  # type: ignore[method-assign]
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
-    metrics.instrument(the_connector.client.http)
+    the_connector.client.observe(metrics.printnow_call)
     requests_log.install(app)
     app.before_request(_watch_password_fields)
     app.after_request(_security_headers)

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import requests
 from flask import Blueprint, render_template
 from redis.exceptions import RedisError
 
 from punchout.domain.backchannel.readiness import orders_api
+from punchout.printnow.errors import PrintNowError
 from punchout.runtime.connector import Connector
 from punchout.runtime.store import durability
 from punchout.web.context import connector
@@ -68,13 +68,13 @@ def printnow_answering(c: Connector) -> tuple[bool, str]:
     """PrintNow's server answers HTTP at its base URL (any answer below 500)."""
     url = c.settings.printnow_url or "(sandbox)"
     try:
-        response = c.client.http.get(
+        status = c.client.probe(
             c.settings.printnow_url + "/", timeout=c.settings.printnow_connect_timeout
         )
-    except requests.RequestException as exc:
+    except PrintNowError as exc:
         return False, f"{url} unreachable: {type(exc).__name__}"
-    if response.status_code >= 500:
-        return False, f"{url} answered {response.status_code}"
+    if status >= 500:
+        return False, f"{url} answered {status}"
     return True, f"{url} answers"
 
 

@@ -66,7 +66,7 @@ def test_check_passes_reports_the_storefront_and_cleans_up(
 
 def test_check_fails_on_wrong_api_credentials(wired: tuple[str, Flask, Flask]) -> None:
     _, sandbox, app = wired
-    connector_of(app).client.http.auth = ("wrong", "wrong")
+    connector_of(app).client.transport.headers["Authorization"] = "Basic d3Jvbmc6d3Jvbmc="
     result = PunchoutRunner(app).invoke(args=["printnow", "check", "--storefront", "1"])
     assert result.exit_code == 1
     assert "[FAIL] API credentials: rejected" in result.output

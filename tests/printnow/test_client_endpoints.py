@@ -1,6 +1,7 @@
-"""Every client method against the documented answers: the request it sends, the result it
-gives. Answers are the docs' examples (``recorded.py``); the expected typed results are
-written out by hand from them. Calls documented as "Returns 200 OK" get an empty body.
+"""Every client method against the documented answers (served by a local HTTP server): the
+request it sends, the result it gives. Answers are the docs' examples (``recorded.py``); the
+expected typed results are written out by hand from them. Calls documented as "Returns 200
+OK" get an empty body.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-import responses
+from pytest_httpserver import HTTPServer
+from werkzeug import Response
 
 from punchout.printnow import (
     Customer,
@@ -32,11 +34,21 @@ from tests.printnow.recorded import (
     USER,
 )
 
-BASE = "https://printnow.test/api/v2"
+API = "/api/v2"
 TOKEN = SESSION_TOKEN
 EMPTY = b""  # "Returns 200 OK": nothing more is documented
 
 Call = Callable[[PrintNowClient], Any]
+
+
+@pytest.fixture
+def client(httpserver: HTTPServer) -> PrintNowClient:
+    return PrintNowClient(httpserver.url_for(API), "t", "k", retries=0)
+
+
+def answer(httpserver: HTTPServer, method: str, path: str, reply: Response) -> None:
+    httpserver.expect_request(API + path, method=method).respond_with_response(reply)
+
 
 # Orders: the example order, typed.
 ORDER_TYPED = Order(
@@ -142,28 +154,35 @@ CASES: list[tuple[str, Call, str, str, Any, Any, Any]] = [
     [case[1:] for case in CASES],
     ids=[case[0] for case in CASES],
 )
-@responses.activate
 def test_endpoint(
-    call: Call, method: str, path: str, body: Any, answer: Any, expected: Any
+    httpserver: HTTPServer,
+    client: PrintNowClient,
+    call: Call,
+    method: str,
+    path: str,
+    body: Any,
+    answer: Any,
+    expected: Any,
 ) -> None:
     if answer == EMPTY:
-        responses.add(method, BASE + path, body=b"")
+        reply = Response(b"")
     elif isinstance(answer, bytes):
-        responses.add(method, BASE + path, body=answer, content_type="application/zip")
+        reply = Response(answer, content_type="application/zip")
     elif answer is None:
-        responses.add(method, BASE + path, status=204)
+        reply = Response(status=204)
     else:
-        responses.add(method, BASE + path, json=answer)
-    result = call(PrintNowClient(BASE, "t", "k", retries=0))
-    (sent,) = responses.calls
-    assert sent.request.method == method
+        reply = Response(json.dumps(answer), content_type="application/json")
+    httpserver.expect_request(API + path, method=method).respond_with_response(reply)
+    result = call(client)
+    ((sent, _),) = httpserver.log
+    assert sent.method == method
     if body is None:
-        assert not sent.request.body
+        assert not sent.get_data()
     else:
-        assert json.loads(sent.request.body) == body
+        assert json.loads(sent.get_data()) == body
     no_token = {"/pipo/user/login", "/pipo/user/create", "/pipo/user/createtemp"}
     uses_token = path.startswith("/pipo/") and path not in no_token
-    assert (sent.request.headers.get("X-PN-TOKEN") == TOKEN) is uses_token
+    assert (sent.headers.get("X-PN-TOKEN") == TOKEN) is uses_token
     if expected is not None:
         assert result == expected
 
@@ -172,7 +191,8 @@ def test_every_client_endpoint_is_covered() -> None:
     public = {
         name
         for name in dir(PrintNowClient)
-        if not name.startswith("_") and name not in {"request", "wait_for_download", "deadline"}
+        if not name.startswith("_")
+        and name not in {"request", "wait_for_download", "deadline", "observe", "probe"}
     }
     covered = {case[1].__code__.co_names[0] for case in CASES}
     assert public <= covered, public - covered
@@ -181,11 +201,11 @@ def test_every_client_endpoint_is_covered() -> None:
 NO_RESULT = [case for case in CASES if case[5] is EMPTY or case[5] is None]
 RESULT = [case for case in CASES if case[6] is not None and not isinstance(case[5], bytes)]
 SUCCESS_BODIES = {
-    "empty 200": {"body": b""},
-    "true": {"json": True},
-    "text": {"body": "OK", "content_type": "text/plain"},
+    "empty 200": {"response": b""},
+    "true": {"response": "true", "content_type": "application/json"},
+    "text": {"response": "OK", "content_type": "text/plain"},
     "204": {"status": 204},
-    "202": {"status": 202, "body": b""},
+    "202": {"status": 202, "response": b""},
 }
 
 
@@ -193,26 +213,29 @@ SUCCESS_BODIES = {
 @pytest.mark.parametrize(
     ("call", "method", "path"), [c[1:4] for c in NO_RESULT], ids=[c[0] for c in NO_RESULT]
 )
-@responses.activate
 def test_a_call_without_a_result_takes_any_2xx_body(
-    call: Call, method: str, path: str, success: dict[str, Any]
+    httpserver: HTTPServer,
+    client: PrintNowClient,
+    call: Call,
+    method: str,
+    path: str,
+    success: dict[str, Any],
 ) -> None:
-    responses.add(method, BASE + path, **success)
-    assert call(PrintNowClient(BASE, "t", "k", retries=0)) is None
+    answer(httpserver, method, path, Response(**success))
+    assert call(client) is None
 
 
 @pytest.mark.parametrize(
     ("call", "method", "path"), [c[1:4] for c in RESULT], ids=[c[0] for c in RESULT]
 )
-@responses.activate
 def test_a_call_that_needs_a_result_refuses_an_empty_200(
-    call: Call, method: str, path: str
+    httpserver: HTTPServer, client: PrintNowClient, call: Call, method: str, path: str
 ) -> None:
     from punchout.printnow import UnexpectedResponse
 
-    responses.add(method, BASE + path, body=b"")
+    answer(httpserver, method, path, Response(b""))
     with pytest.raises(UnexpectedResponse):
-        call(PrintNowClient(BASE, "t", "k", retries=0))
+        call(client)
 
 
 TEXT_RESULTS = [
@@ -232,9 +255,14 @@ TEXT_RESULTS = [
     [c[1:] for c in TEXT_RESULTS],
     ids=[c[0] for c in TEXT_RESULTS],
 )
-@responses.activate
 def test_scalar_results_are_read_from_plain_text_too(
-    call: Call, method: str, path: str, text: str, expected: Any
+    httpserver: HTTPServer,
+    client: PrintNowClient,
+    call: Call,
+    method: str,
+    path: str,
+    text: str,
+    expected: Any,
 ) -> None:
-    responses.add(method, BASE + path, body=text, content_type="text/plain")
-    assert call(PrintNowClient(BASE, "t", "k", retries=0)) == expected
+    answer(httpserver, method, path, Response(text, content_type="text/plain"))
+    assert call(client) == expected

@@ -5,7 +5,8 @@ multiprocess mode when ``PROMETHEUS_MULTIPROC_DIR`` is set, as ``punchout serve`
 
 - ``punchout_requests_total{endpoint,buyer,outcome}`` and ``punchout_request_seconds{endpoint}``;
 - ``punchout_printnow_seconds{call}`` and ``punchout_printnow_errors_total{call,kind}``: every
-  HTTP call to PrintNow, timed at the transport (connection errors and 5xx are errors).
+  HTTP exchange with PrintNow, timed by the client's transport (no answer, or a 5xx, is an
+  error).
 
 Read from Redis at each scrape (the same for every instance sharing that Redis, so take the
 max, not the sum, over instances): ``punchout_orders{state}`` and
@@ -17,13 +18,10 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from collections import Counter as Tally
 from collections.abc import Iterator
-from typing import Any
 from urllib.parse import urlsplit
 
-import requests
 from flask import Blueprint, Response
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -35,7 +33,6 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from requests.adapters import BaseAdapter
 
 from punchout.runtime.store import Store
 from punchout.web.context import connector
@@ -72,36 +69,17 @@ def call_name(method: str, url: str) -> str:
     return method + " " + _NUMBER.sub("/{id}", path)
 
 
-class TimedAdapter(BaseAdapter):
-    """A transport adapter that times every call it passes to the adapter it wraps."""
-
-    def __init__(self, inner: BaseAdapter) -> None:
-        super().__init__()
-        self.inner = inner
-
-    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
-        call = call_name(request.method or "GET", request.url or "")
-        started = time.perf_counter()
-        try:
-            response = self.inner.send(request, *args, **kwargs)
-        except requests.RequestException as exc:
-            PRINTNOW_ERRORS.labels(call, type(exc).__name__).inc()
-            raise
-        finally:
-            PRINTNOW_SECONDS.labels(call).observe(time.perf_counter() - started)
-        if response.status_code >= 500:
-            PRINTNOW_ERRORS.labels(call, f"http {response.status_code}").inc()
-        return response
-
-    def close(self) -> None:
-        self.inner.close()
-
-
-def instrument(session: requests.Session) -> None:
-    """Time every call ``session`` makes (idempotent)."""
-    for prefix, adapter in list(session.adapters.items()):
-        if not isinstance(adapter, TimedAdapter):
-            session.mount(prefix, TimedAdapter(adapter))
+def printnow_call(
+    method: str, url: str, seconds: float, status: int | None, error: BaseException | None
+) -> None:
+    """Count one HTTP exchange with PrintNow: its time, and an error when none answered or the
+    answer was a 5xx (the PrintNow client's observer, installed by ``create_app``)."""
+    call = call_name(method, url)
+    PRINTNOW_SECONDS.labels(call).observe(seconds)
+    if error is not None:
+        PRINTNOW_ERRORS.labels(call, type(error).__name__).inc()
+    elif status is not None and status >= 500:
+        PRINTNOW_ERRORS.labels(call, f"http {status}").inc()
 
 
 class OrdersCollector(Collector):
