@@ -35,6 +35,8 @@ from punchout.printnow.errors import PrintNowConnectionError, PrintNowTimeout, U
 #: The largest answer read (PrintNow's print-file ZIPs included); a larger one is refused.
 MAX_BODY = 32 * 1024 * 1024
 _PIECE = 64 * 1024
+#: RFC 9110 §9.2.2: the methods whose request, sent twice, has the effect of sending it once.
+IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 
 #: Told of every exchange: ``(method, url, seconds, status or None, error or None)``.
 Observer = Callable[[str, str, float, int | None, BaseException | None], None]
@@ -208,13 +210,20 @@ class Transport:
                 sent = True
                 response = connection.getresponse()
             except (BrokenPipeError, ConnectionResetError) as exc:
-                # RFC 9112 §9.3.1 and RFC 9110 §9.2.2: a server may close an idle persistent
-                # connection at any time; a request that meets that close before any byte of
-                # an answer (the send fails, or the connection ends with no status line) was
-                # not processed, so sending it again on a new connection cannot repeat it.
-                # Only then, and only for a reused connection: a fresh one that fails is an
-                # answer in itself, and the client's retry rules apply.
-                no_answer = not sent or isinstance(exc, http.client.RemoteDisconnected)
+                # RFC 9112 §9.3.1: a server may close an idle persistent connection at any
+                # time, so a reused connection can meet that close. Sent again on a new
+                # connection, once, only when that cannot repeat what the server did:
+                # - the send itself failed: the server had closed before the request was
+                #   whole, and no server acts on an incomplete request;
+                # - the connection ended with no status line after the request was sent, for
+                #   an idempotent method only (RFC 9110 §9.2.2): the server may have acted on
+                #   it and closed before answering, and a POST (an order's create) is never
+                #   sent twice; it fails as unreachable and the client's rules apply.
+                # A fresh connection that fails is an answer in itself.
+                idempotent = method in IDEMPOTENT
+                no_answer = not sent or (
+                    idempotent and isinstance(exc, http.client.RemoteDisconnected)
+                )
                 if not (reused and no_answer):
                     raise
                 connection.close()

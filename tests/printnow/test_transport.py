@@ -98,16 +98,28 @@ def closes_on_the_second_request(connection: socket.socket) -> list[bytes]:
     return processed
 
 
-def test_a_request_that_meets_the_close_of_a_reused_connection_is_sent_again() -> None:
+def test_a_get_that_meets_the_close_of_a_reused_connection_is_sent_again() -> None:
     with RawServer(closes_on_the_second_request) as server:
         t = transport()
         assert send(t, server.url + "/x", "POST", b'{"a": 1}').status == 200
-        assert send(t, server.url + "/x", "POST", b'{"a": 2}').json() == {"n": 1}
+        assert send(t, server.url + "/x").json() == {"n": 1}  # a GET: answered on a new one
         assert server.wait_for(2) == 2
         t.close()
         time.sleep(0.1)
         processed = sorted(body for bodies in server.results for body in bodies)
-        assert processed == [b'{"a": 1}', b'{"a": 2}']
+        assert processed == [b"", b'{"a": 1}']
+
+
+def test_a_post_that_meets_the_close_after_it_was_sent_is_not_sent_again() -> None:
+    """The server read the whole POST and closed without answering: it may have acted on it
+    (RFC 9110 §9.2.2), so the POST fails as unreachable rather than going out twice."""
+    with RawServer(closes_on_the_second_request) as server:
+        t = transport()
+        assert send(t, server.url + "/x", "POST", b'{"a": 1}').status == 200
+        with pytest.raises(PrintNowConnectionError):
+            send(t, server.url + "/x", "POST", b'{"a": 2}')
+        time.sleep(0.1)
+        assert server.connections == 1
 
 
 def test_a_fresh_connection_that_closes_is_an_error_not_a_resend() -> None:
