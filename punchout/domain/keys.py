@@ -21,9 +21,9 @@ import hashlib
 import hmac
 import secrets
 from collections import OrderedDict
-from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
