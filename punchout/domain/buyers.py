@@ -119,6 +119,17 @@ class Buyer:
 @dataclass(frozen=True)
 class BuyerRegistry:
     buyers: dict[str, Buyer]
+    #: Each buyer by its (case-folded domain, identity) credentials, built with the registry:
+    #: a request's From credential is found without a pass over every buyer.
+    _by_credential: dict[tuple[str, str], Buyer] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        for buyer in self.buyers.values():
+            for domain, identity in buyer.credentials:
+                # The first buyer naming a credential keeps it, as a pass in order would.
+                self._by_credential.setdefault((domain.casefold(), identity), buyer)
 
     @classmethod
     def empty(cls) -> BuyerRegistry:
@@ -168,12 +179,9 @@ class BuyerRegistry:
     def find_by_credentials(self, credentials: Iterable[tuple[str, str]]) -> Buyer | None:
         """The buyer owning any of the (domain, identity) pairs; domains match in any case."""
         for domain, identity in credentials:
-            for buyer in self.buyers.values():
-                if any(
-                    d.casefold() == domain.strip().casefold() and i == identity.strip()
-                    for d, i in buyer.credentials
-                ):
-                    return buyer
+            buyer = self._by_credential.get((domain.strip().casefold(), identity.strip()))
+            if buyer is not None:
+                return buyer
         return None
 
     def find_by_oci_username(self, username: str) -> Buyer | None:

@@ -23,6 +23,7 @@ import secrets
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
@@ -33,7 +34,19 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 
 
 def derive_key(master_key: str, purpose: str) -> bytes:
-    """A 32-byte key for ``purpose``, derived from the master key."""
+    """A 32-byte key for ``purpose``, derived from the master key.
+
+    Derived once per process for each (master key, purpose): HKDF (RFC 5869) is a pure
+    function of its inputs, and a setup derives a user's password on every request. Keyed by
+    the master key itself, so a rotated key derives afresh and the previous keys' stay apart.
+    """
+    return _derive_key(master_key, purpose)
+
+
+#: The master keys a process uses are few (the current one and those it replaced); the
+#: purposes are the code's own words.
+@lru_cache(maxsize=64)
+def _derive_key(master_key: str, purpose: str) -> bytes:
     hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode())
     return hkdf.derive(master_key.encode("utf-8"))
 

@@ -19,7 +19,7 @@ import tomllib
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from punchout import resources
@@ -74,13 +74,20 @@ class Dialect:
 
     def unit(self, code: str) -> str:
         """The buyer's system's code for the price book's UN/CEFACT unit ``code``."""
-        return dict(self.unit_map).get(code, code)
+        return self._units.get(code, code)
+
+    @cached_property
+    def _units(self) -> dict[str, str]:
+        """:attr:`unit_map` as a mapping, made once: every cart line asks for its unit."""
+        return dict(self.unit_map)
 
     def description(self, text: str, *, ascii_only: bool = False) -> str:
         """``text`` within the system's length and charset (US-ASCII when ``ascii_only``)."""
         charset = "us-ascii" if ascii_only else self.description_charset
         if charset != "utf-8":
-            text = "".join(_in_charset(ch, charset) for ch in text.translate(PLAIN))
+            text = text.translate(PLAIN)
+            if not _encodes(text, charset):  # only then is each character looked at
+                text = "".join(_in_charset(ch, charset) for ch in text)
             text = " ".join(text.split())
         if self.description_max_length:
             text = cut(text, self.description_max_length)
@@ -106,9 +113,9 @@ def _in_charset(ch: str, charset: str) -> str:
     return "".join(c for c in spelt if not unicodedata.combining(c) and _encodes(c, charset))
 
 
-def _encodes(ch: str, charset: str) -> bool:
+def _encodes(text: str, charset: str) -> bool:
     try:
-        ch.encode(charset)
+        text.encode(charset)
     except UnicodeEncodeError:
         return False
     return True

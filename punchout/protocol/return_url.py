@@ -19,9 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from ipaddress import ip_address
+from functools import lru_cache
+from ipaddress import IPv4Address, IPv6Address, ip_address
 
-from ada_url import URL, idna_to_ascii
+from ada_url import idna_to_ascii, parse_url
+
+Address = IPv4Address | IPv6Address
 
 #: Longer return URLs are refused outright (browsers and buyers' systems use far shorter).
 MAX_URL_LENGTH = 8_192
@@ -47,27 +50,33 @@ def browser_url(text: str) -> ReturnUrl:
     if "\x00" in text:  # the parser reads C strings; a browser would keep what follows
         raise ReturnUrlRefused("the URL contains a NUL character")
     try:
-        url = URL(text)
+        # Only the parts checked, read in one call (ada_url's parse_url, "attributes").
+        url = parse_url(text, attributes=_PARTS)
     except ValueError:
         raise ReturnUrlRefused("the URL cannot be parsed") from None
-    scheme = url.protocol.rstrip(":")
+    scheme = str(url["protocol"]).rstrip(":")
     if scheme not in ("http", "https"):
         raise ReturnUrlRefused(f"the URL's scheme {scheme!r} is not http or https")
-    if url.username or url.password:
+    if url["username"] or url["password"]:
         raise ReturnUrlRefused("the URL carries a user name or password")
-    host = url.hostname
+    host = str(url["hostname"])
     if not host:
         raise ReturnUrlRefused("the URL has no host")
-    return ReturnUrl(href=url.href, scheme=scheme, host=host)
+    return ReturnUrl(href=str(url["href"]), scheme=scheme, host=host)
+
+
+#: The parts of a parsed URL the check reads.
+_PARTS = ("protocol", "username", "password", "hostname", "href")
 
 
 def check_return_url(text: str, allowed_hosts: Iterable[str], *, allow_http: bool = False) -> str:
     """The normalised ``href`` of ``text`` if carts may go there, else ReturnUrlRefused."""
     url = browser_url(text)
     host = _dns_name(url.host)
-    if url.scheme == "http" and not (allow_http or _is_loopback(host)):
+    address = _address(host)
+    if url.scheme == "http" and not (allow_http or _is_loopback(host, address)):
         raise ReturnUrlRefused(f"plain http to {host} is not accepted; use https")
-    if not any(_matches(host, pattern) for pattern in allowed_hosts):
+    if not any(_matches(host, address, pattern) for pattern in allowed_hosts):
         raise ReturnUrlRefused(f"the host {host} is not on the buyer's list")
     return url.href
 
@@ -77,17 +86,32 @@ def _dns_name(host: str) -> str:
     return host[:-1] if host.endswith(".") and not host.endswith("..") else host
 
 
-def _matches(host: str, pattern: str) -> bool:
-    pattern = pattern.strip().lower()
-    if _is_ip(pattern):  # an address matches itself however it is written ([::1] or ::1)
-        return _is_ip(host) and ip_address(host.strip("[]")) == ip_address(pattern.strip("[]"))
-    wildcard = pattern.startswith("*.")
-    name = _normalised_pattern(pattern[2:] if wildcard else pattern)
-    if not name:
+def _matches(host: str, address: Address | None, pattern: str) -> bool:
+    """Whether ``host`` (``address`` when it is an IP address) is what ``pattern`` allows."""
+    entry = _allowlist_entry(pattern)
+    if entry is None:
         return False
+    if isinstance(entry, IPv4Address | IPv6Address):
+        # an address matches itself however it is written ([::1] or ::1)
+        return address is not None and address == entry
+    name, wildcard = entry
     if not wildcard:
         return host == name
-    return host.endswith("." + name) and not _is_ip(host)
+    return host.endswith("." + name) and address is None
+
+
+@lru_cache(maxsize=1024)
+def _allowlist_entry(pattern: str) -> Address | tuple[str, bool] | None:
+    """An allowlist entry as it is compared: an address, or (host name, whether it stands for
+    any subdomain of it); None when it names nothing. Read once per entry: the registry's
+    entries are few and every setup compares against them."""
+    pattern = pattern.strip().lower()
+    address = _address(pattern)
+    if address is not None:
+        return address
+    wildcard = pattern.startswith("*.")
+    name = _normalised_pattern(pattern[2:] if wildcard else pattern)
+    return (name, wildcard) if name else None
 
 
 def _normalised_pattern(name: str) -> str:
@@ -100,18 +124,13 @@ def _normalised_pattern(name: str) -> str:
     return _dns_name(text.lower())
 
 
-def _is_ip(host: str) -> bool:
+def _address(host: str) -> Address | None:
+    """``host`` as an IP address (bracketed or not), None when it is a name."""
     try:
-        ip_address(host.strip("[]"))
+        return ip_address(host.strip("[]"))
     except ValueError:
-        return False
-    return True
+        return None
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+def _is_loopback(host: str, address: Address | None) -> bool:
+    return host == "localhost" or (address is not None and address.is_loopback)

@@ -142,25 +142,45 @@ def _watch_password_fields() -> None:
     _watched[0] = registry
 
 
-def _registered_buyers() -> list[Buyer]:
-    """Every buyer in the registry; none while it has never loaded (then no buyer can be
-    served, and ``/readyz`` says why, rather than every answer being a 500)."""
-    try:
-        return list(connector().registry.all())
-    except RegistryError:
-        return []
-
-
 def _security_headers(response: Response) -> Response:
     """The headers every connector answer carries (see the module docstring)."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    buyer: Buyer | None = g.get("punchout_buyer")
-    buyers = [buyer] if buyer is not None else _registered_buyers()
-    ancestors = " ".join(sorted({src for b in buyers for src in frame_sources(b)})) or "'none'"
-    response.headers["Content-Security-Policy"] = f"frame-ancestors {ancestors}"
+    headers = response.headers
+    headers["Cache-Control"] = "no-store"
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Content-Security-Policy"] = _frame_policy(g.get("punchout_buyer"))
     return response
+
+
+#: The CSP each buyer's pages get (by buyer id; None: any buyer's), for the registry they were
+#: made from: made once per loaded registry, not sorted again on every answer.
+_policies: list[tuple[object, dict[str | None, str]]] = [(None, {})]
+
+
+def _frame_policy(buyer: Buyer | None) -> str:
+    """The Content-Security-Policy for a page of ``buyer``, or of any registered buyer (none
+    while the registry has never loaded: then no buyer can be served, and ``/readyz`` says
+    why, rather than every answer being a 500)."""
+    try:
+        registry = connector().registry
+    except RegistryError:
+        return _policy([buyer] if buyer is not None else [])
+    loaded, policies = _policies[0]
+    if loaded is not registry:
+        policies = {}
+        _policies[0] = (registry, policies)
+    if buyer is not None and registry.get(buyer.id) is not buyer:
+        return _policy([buyer])  # a buyer of a registry since reloaded
+    key = buyer.id if buyer is not None else None
+    policy = policies.get(key)
+    if policy is None:
+        policy = policies[key] = _policy([buyer] if buyer is not None else registry.all())
+    return policy
+
+
+def _policy(buyers: list[Buyer]) -> str:
+    ancestors = " ".join(sorted({src for b in buyers for src in frame_sources(b)})) or "'none'"
+    return f"frame-ancestors {ancestors}"
 
 
 def frame_sources(buyer: Buyer) -> list[str]:
