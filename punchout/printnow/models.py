@@ -92,12 +92,15 @@ class Project:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Project:
-        raw_fields = data.get("fields")
+        # Read for every design of a user (List Projects) on each PO: the fields are read
+        # inline and passed in order, as _text/_opt_text would read them.
+        get = data.get
+        name, external_id, raw_fields = get("name"), get("external_id"), get("fields")
         return cls(
-            id=int(data["id"]),
-            name=_text(data, "name"),
-            external_id=_opt_text(data, "external_id"),
-            fields={str(k): str(v) for k, v in raw_fields.items()}
+            int(data["id"]),
+            "" if name is None else str(name),
+            None if external_id is None else str(external_id),
+            {str(k): str(v) for k, v in raw_fields.items()}
             if isinstance(raw_fields, dict)
             else None,
         )
@@ -117,15 +120,19 @@ class OrderItem:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> OrderItem:
-        product = data.get("product_id")
+        # Read for every item of an order, twice per PO (Orders: Get Order): the fields are
+        # read inline and passed in order, as _text/_opt_text would read them.
+        get = data.get
+        product, name, status = get("product_id"), get("name"), get("status")
+        integration_id = get("integration_id")
         return cls(
-            id=int(data["id"]),
-            product_id=None if product is None else int(product),
-            name=_text(data, "name"),
-            status=_text(data, "status"),
-            quantity=int(data.get("quantity") or 0),
-            sub_total=float(data.get("sub_total") or 0),
-            integration_id=_opt_text(data, "integration_id"),
+            int(data["id"]),
+            None if product is None else int(product),
+            "" if name is None else str(name),
+            "" if status is None else str(status),
+            int(get("quantity") or 0),
+            float(get("sub_total") or 0),
+            None if integration_id is None else str(integration_id),
         )
 
 

@@ -65,7 +65,8 @@ def cxml() -> Response:
         # Only the cXML part is decoded before the credentials are checked.
         related = split_related(request.content_type or "", body)
         body = related.document
-    req = read_request(parse_xml(body, max_bytes=c.settings.max_body_bytes))
+    tree = parse_xml(body, max_bytes=c.settings.max_body_bytes)
+    req = read_request(tree)
     note(document=req.kind, payload_id=req.payload_id or "")
     credential = "cxml:" + _named(req.header.from_credentials).casefold()
     address = request.remote_addr or ""
@@ -100,7 +101,7 @@ def cxml() -> Response:
             else []
         )
         answer = c.orders.receive(
-            buyer, req.body, payload_id=req.payload_id, document=body, attachments=attachments
+            buyer, req.body, payload_id=req.payload_id, document=tree, attachments=attachments
         )
         return status_response(answer.code, answer.message)
     raise Refusal(501, f"{req.kind} is not supported by this supplier.")

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from punchout.domain.buyers import Buyer
 from punchout.domain.offers import Offer
-from punchout.domain.pricebook import PriceBook, Unpriced
+from punchout.domain.pricebook import PriceBook, PricedLine, Unpriced
 from punchout.domain.references import BadReference, Reference
 from punchout.printnow import Project
 from punchout.protocol.cxml.model import OrderLine, OrderRequest
@@ -102,8 +102,17 @@ def check_lines(
     except Unpriced as exc:
         raise Postponed(f"buyer {buyer.id}: {exc}") from exc
     tolerance = tolerance_of(buyer)
+    # Lines of one PO often order the same part in the same quantity: each is priced once.
+    prices: dict[tuple[str, Decimal], PricedLine] = {}
+
+    def price(part: str, quantity: Decimal) -> PricedLine:
+        priced = prices.get((part, quantity))
+        if priced is None:
+            priced = prices[part, quantity] = book.price(buyer.price_book, part, quantity)
+        return priced
+
     return [
-        _check_line(buyer, line, line.line_number or n, book, currency, tolerance, offers, read)
+        _check_line(buyer, line, line.line_number or n, price, currency, tolerance, offers, read)
         for n, line in enumerate(order.lines, start=1)
     ]
 
@@ -112,7 +121,7 @@ def _check_line(
     buyer: Buyer,
     line: OrderLine,
     number: int,
-    book: PriceBook,
+    price: Callable[[str, Decimal], PricedLine],
     currency: str,
     tolerance: Decimal,
     offers: Mapping[str, Offer],
@@ -143,7 +152,7 @@ def _check_line(
     if offer is not None:
         check_offer(buyer, name, part, line.quantity, offer)
     try:
-        priced = book.price(buyer.price_book, part, line.quantity)
+        priced = price(part, line.quantity)
     except Unpriced as exc:
         raise Refused(400, f"{name} cannot be ordered: {exc}.") from exc
     check_price(name, line.unit_price, priced.unit_price, tolerance, currency)

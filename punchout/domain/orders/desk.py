@@ -21,6 +21,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 
+from lxml import etree
 from redis.exceptions import LockError, RedisError
 
 from punchout.domain.buyers import Buyer
@@ -72,9 +73,11 @@ class OrderDesk:
         order: OrderRequest,
         *,
         payload_id: str,
-        document: bytes,
+        document: etree._Element,
         attachments: Sequence[Attachment] = (),
     ) -> OrderAnswer:
+        """Take one OrderRequest; ``document`` is its parsed tree, which the audit trail
+        keeps redacted (in place: nothing may read the tree afterwards)."""
         started = self.clock()
         pipo_ids: list[int] = []
         try:
@@ -345,7 +348,7 @@ class OrderDesk:
         buyer: Buyer,
         order: OrderRequest,
         payload_id: str,
-        document: bytes,
+        document: etree._Element,
         answer: OrderAnswer,
         elapsed: float,
         pipo_ids: list[int],

@@ -25,6 +25,7 @@ from punchout.domain.orders import OrderAnswer, OrderDesk
 from punchout.domain.references import make_reference
 from punchout.printnow import PrintNowClient
 from punchout.protocol.cxml.model import OrderLine, OrderRequest
+from punchout.protocol.cxml.parse import parse_xml
 from punchout.runtime.connector import Connector
 from punchout.web.app import create_app
 from punchout.web.context import connector_of
@@ -144,7 +145,7 @@ class World:
             self.buyer,
             order,
             payload_id=payload_id or f"{order.order_id}.{next(self.ids)}",
-            document=b"<cXML/>",
+            document=parse_xml(b"<cXML/>", max_bytes=100),
         )
 
     def orders(self) -> list[dict[str, Any]]:

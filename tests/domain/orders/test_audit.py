@@ -6,10 +6,12 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from punchout.domain.orders import redact
-from punchout.domain.orders.audit import UNREADABLE, keep_attachments
+from punchout.domain.orders.audit import REDACTED, SECRET_ELEMENTS, keep_attachments
 from punchout.domain.orders.errors import Attachment
+from punchout.protocol.cxml.parse import parse_xml
 
 SECRET = "s3cret-VALUE"
 
@@ -31,13 +33,45 @@ def test_every_form_of_secret_is_redacted(credential: str, encoding: str) -> Non
         f'<?xml version="1.0" encoding="{encoding}"?><cXML><Header><Sender><Credential>'
         f"<Identity>AN01</Identity>{credential}</Credential></Sender></Header></cXML>"
     ).encode(encoding.lower())
-    kept = redact(document)
+    kept = redact(parse_xml(document, max_bytes=len(document)))
     assert SECRET not in kept and SECRET[4:] not in kept
     assert "[redacted]" in kept and "<Identity>AN01</Identity>" in kept
 
 
-def test_a_document_that_cannot_be_parsed_is_not_kept() -> None:
-    assert redact(b"<cXML><SharedSecret>" + SECRET.encode()) == UNREADABLE
+def _walked(document: bytes) -> str:
+    """Redaction by definition: every element whose lower-cased local name is a secret's."""
+    root = parse_xml(document, max_bytes=len(document))
+    for node in root.iter(etree.Element):
+        if etree.QName(node).localname.lower() in SECRET_ELEMENTS:
+            for child in list(node):
+                node.remove(child)
+            node.attrib.clear()
+            node.text = REDACTED
+    return str(etree.tostring(root, encoding="unicode"))
+
+
+@pytest.mark.parametrize(
+    "inside",
+    [
+        "<SharedSecret>a</SharedSecret><sharedSECRET>b</sharedSECRET>",
+        '<x:credentialMAC xmlns:x="urn:x" a="1">c</x:credentialMAC><CredentialMac/>',
+        '<SharedSecret><SharedSecret k="v">d</SharedSecret>e</SharedSecret>',
+        "<DigitalSignature>\n<SignedInfo>f</SignedInfo></DigitalSignature>",
+        '<s xmlns="urn:d"><SharedSecret\n>g</SharedSecret\n></s>',
+        "<SharedSecretHint>kept</SharedSecretHint><MySharedSecret>kept</MySharedSecret>",
+        '<Comment a="&lt;SharedSecret>">&lt;SharedSecret>kept&lt;/SharedSecret></Comment>',
+        "<Note><![CDATA[<SharedSecret>kept</SharedSecret>]]></Note>",
+        "<Identity>no secret at all</Identity>",
+    ],
+)
+def test_redaction_matches_a_walk_over_every_element(inside: str) -> None:
+    document = f"<cXML><Header>{inside}</Header></cXML>".encode()
+    assert redact(parse_xml(document, max_bytes=len(document))) == _walked(document)
+
+
+def test_the_root_itself_can_be_a_secret() -> None:
+    document = b"<SharedSecret><a>x</a></SharedSecret>"
+    assert redact(parse_xml(document, max_bytes=100)) == "<SharedSecret>[redacted]</SharedSecret>"
 
 
 # ---------------------------------------------------------------- attachments kept on disk
@@ -128,5 +162,7 @@ def test_upper_case_file_names_are_kept_as_sent(tmp_path: Path) -> None:
 
 
 def test_the_kept_document_is_xml_text() -> None:
-    kept = redact(b"<cXML><Header><SharedSecret>x</SharedSecret></Header></cXML>")
+    kept = redact(
+        parse_xml(b"<cXML><Header><SharedSecret>x</SharedSecret></Header></cXML>", max_bytes=100)
+    )
     assert kept == "<cXML><Header><SharedSecret>[redacted]</SharedSecret></Header></cXML>"

@@ -98,6 +98,18 @@ def test_a_repriced_quantity_uses_the_price_books_break() -> None:
         check(buyer(), line("45.00", "10"))
 
 
+def test_each_line_of_one_order_is_priced_for_its_own_quantity() -> None:
+    ordered = [line("45.00", "1"), line("42.50", "10"), line("45.00", "1"), line("42.50", "10")]
+    assert check(buyer(), *ordered) == [
+        f"{PART} x 1 at 45.00: 12345/42",
+        f"{PART} x 10 at 42.50: 12345/42",
+        f"{PART} x 1 at 45.00: 12345/42",
+        f"{PART} x 10 at 42.50: 12345/42",
+    ]
+    with pytest.raises(Refused, match=r"the unit price 42\.50 USD differs"):
+        check(buyer(), line("45.00", "1"), line("42.50", "1"))
+
+
 def test_an_unreadable_tolerance_is_the_suppliers_problem_not_the_buyers() -> None:
     with pytest.raises(Postponed, match="price_tolerance"):
         check(buyer(price_tolerance="5%"), line())
