@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from punchout.domain.buyers import Buyer
 from punchout.domain.pricebook import PriceBook, PricedCart, PricedLine, price_cart
-from punchout.domain.references import make_reference
+from punchout.domain.references import ReferenceSigner
 from punchout.domain.sessions import PunchoutSession
 from punchout.printnow import Project
 from punchout.protocol import oci
@@ -81,6 +81,7 @@ def build_cart(
     )
     lines = []
     dialect = buyer.dialect
+    signer = ReferenceSigner(reference_key, buyer.id)
     # A urlencoded cart is US-ASCII text (cXML User's Guide, cXML-urlencoded).
     ascii_only = buyer.cart_transport != "base64"
     for selection, line in zip(selections, priced.lines, strict=True):
@@ -106,7 +107,7 @@ def build_cart(
             lead_time_days=line.lead_time_days,
             amount=line.amount,
         )
-        reference = make_reference(reference_key, buyer.id, pipo_user_id, project.id)
+        reference = signer.sign(pipo_user_id, project.id)
         lines.append(CartLine(project=project, reference=reference, priced=worded))
     return Cart(lines=tuple(lines), total=priced.total, currency=priced.currency)
 
