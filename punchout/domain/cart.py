@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from punchout.domain.buyers import Buyer
 from punchout.domain.pricebook import PriceBook, PricedCart, PricedLine, price_cart
-from punchout.domain.references import make_reference
+from punchout.domain.references import ReferenceSigner
 from punchout.domain.sessions import PunchoutSession
 from punchout.printnow import Project
 from punchout.protocol import oci
@@ -75,12 +75,23 @@ def build_cart(
     selections: Sequence[Selection],
     reference_key: bytes | Sequence[bytes],
 ) -> Cart:
-    """Price the selections with the buyer's price list; raises if the cart cannot be sent."""
-    priced: PricedCart = price_cart(
-        [book.price(buyer.price_book, s.project.external_id, s.quantity) for s in selections]
-    )
+    """Price the selections with the buyer's price list; raises if the cart cannot be sent.
+
+    Designs of one product at one quantity (a card for each of a team) share their priced
+    line: each product, quantity (as written: 1 and 1.0 are told apart) and unit of measure
+    is looked up once per cart."""
+    keys = [(s.project.external_id, str(s.quantity)) for s in selections]
+    prices: dict[tuple[str | None, str], PricedLine] = {}
+    for key, s in zip(keys, selections, strict=True):
+        if key not in prices:
+            prices[key] = book.price(buyer.price_book, s.project.external_id, s.quantity)
+    priced: PricedCart = price_cart([prices[key] for key in keys])
     lines = []
     dialect = buyer.dialect
+    units = {
+        code: dialect.unit(code) for code in {line.unit_of_measure for line in prices.values()}
+    }
+    signer = ReferenceSigner(reference_key, buyer.id)
     # A urlencoded cart is US-ASCII text (cXML User's Guide, cXML-urlencoded).
     ascii_only = buyer.cart_transport != "base64"
     for selection, line in zip(selections, priced.lines, strict=True):
@@ -101,12 +112,12 @@ def build_cart(
             unit_price=line.unit_price,
             currency=line.currency,
             description=dialect.description(description, ascii_only=ascii_only),
-            unit_of_measure=dialect.unit(line.unit_of_measure),
+            unit_of_measure=units[line.unit_of_measure],
             unspsc=line.unspsc,
             lead_time_days=line.lead_time_days,
             amount=line.amount,
         )
-        reference = make_reference(reference_key, buyer.id, pipo_user_id, project.id)
+        reference = signer.sign(pipo_user_id, project.id)
         lines.append(CartLine(project=project, reference=reference, priced=worded))
     return Cart(lines=tuple(lines), total=priced.total, currency=priced.currency)
 

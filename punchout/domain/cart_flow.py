@@ -149,12 +149,16 @@ def return_original(c: Connector, opened: OpenCart) -> Review | Delivery:
 
 
 def _quantities(picks: Picks) -> tuple[dict[int, Decimal], dict[int, str]]:
-    """The quantity of each picked project, and for each wrong one what is wrong."""
+    """The quantity of each picked project, and for each wrong one what is wrong. Each text
+    typed is read once (most lines of a cart say the same, often 1)."""
     result: dict[int, Decimal] = {}
     errors: dict[int, str] = {}
+    reads: dict[str, Decimal | str] = {}
     for project_id in picks.selected:
         raw = picks.quantities.get(project_id, "1")
-        read = read_quantity(raw)
+        read = reads.get(raw)
+        if read is None:
+            read = reads[raw] = read_quantity(raw)
         if isinstance(read, str):
             errors[project_id] = read
         else:

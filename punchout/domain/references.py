@@ -58,11 +58,22 @@ def make_reference(
     key: bytes | Sequence[bytes], buyer_id: str, pipo_user_id: int, project_id: int
 ) -> str:
     """A reference signed with ``key`` (of a ring: the current, first key)."""
-    current = _ring(key)[0]
-    signature = _signature(_keyed(current, buyer_id), pipo_user_id, project_id)
-    reference = f"{pipo_user_id}-{project_id}-{signature}"
-    assert len(reference) <= MAX_LENGTH
-    return reference
+    return ReferenceSigner(key, buyer_id).sign(pipo_user_id, project_id)
+
+
+class ReferenceSigner:
+    """:func:`make_reference` for the many lines of one buyer's cart: the keyed HMAC state of
+    the current key, with the buyer fed in, is made once and copied for each reference."""
+
+    def __init__(self, key: bytes | Sequence[bytes], buyer_id: str) -> None:
+        self._keyed = _keyed(_ring(key)[0], buyer_id)
+
+    def sign(self, pipo_user_id: int, project_id: int) -> str:
+        """The reference of a user's project."""
+        signature = _signature(self._keyed, pipo_user_id, project_id)
+        reference = f"{pipo_user_id}-{project_id}-{signature}"
+        assert len(reference) <= MAX_LENGTH
+        return reference
 
 
 def read_reference(key: bytes | Sequence[bytes], buyer_id: str, text: str) -> Reference:

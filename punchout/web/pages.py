@@ -216,8 +216,9 @@ def cart_action(session_id: str) -> BaseResponse | str | tuple[str, int]:
 
 def _picks() -> Picks:
     """The projects ticked on the posted cart form, with the quantity typed for each."""
-    selected = tuple(_int(v) for v in request.form.getlist("project"))
-    return Picks(selected, {pid: request.form.get(f"quantity-{pid}", "1") for pid in selected})
+    form = request.form  # once: each use of the proxy looks the request up again
+    selected = tuple(_int(v) for v in form.getlist("project"))
+    return Picks(selected, {pid: form.get(f"quantity-{pid}", "1") for pid in selected})
 
 
 def _int(text: str) -> int:

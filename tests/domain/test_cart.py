@@ -105,6 +105,24 @@ def test_a_cart_that_cannot_be_priced_is_never_built() -> None:
         )
 
 
+def test_designs_of_one_product_are_each_priced_at_their_own_quantity() -> None:
+    # Lines of one product share a price lookup only at one quantity written alike: the
+    # quantity travels as written (in the offer kept for the PO) and 10 has its own break.
+    team = [Project(n, f"Card {n}", "BC-STD-85x55") for n in range(20, 24)]
+    quantities = [Decimal(1), Decimal("1.0"), Decimal(10), Decimal(1)]
+    built = cart(buyer(), *(Selection(p, q) for p, q in zip(team, quantities, strict=True)))
+    assert [str(line.priced.quantity) for line in built.lines] == ["1", "1.0", "10", "1"]
+    assert [line.priced.unit_price for line in built.lines] == [
+        BOOK.price("standard", "BC-STD-85x55", q).unit_price for q in quantities
+    ]
+    assert [line.priced.description for line in built.lines] == [
+        f"{built.lines[0].priced.description.split(': ')[0]}: Card {n}" for n in range(20, 24)
+    ]
+    assert len({line.reference for line in built.lines}) == 4
+    with pytest.raises(Unpriced):  # a later line of an unpriced product still refuses the cart
+        cart(buyer(), Selection(team[0], Decimal(1)), Selection(team[1], Decimal("1.5")))
+
+
 @pytest.mark.parametrize(
     ("raw", "problem"),
     [

@@ -112,6 +112,18 @@ def test_a_returned_cart_is_priced_offered_posted_and_ends_the_session(world: Wo
         world.c.client.list_projects(opened.session.pipo_token)
 
 
+def test_a_quantity_typed_on_several_lines_counts_on_each(world: World) -> None:
+    user = world.user()
+    first, second, third = (design(world, user) for _ in range(3))
+    opened = open_cart(world, user)
+    picks = Picks((first, second, third), {first: "ten", second: "ten", third: "3"})
+    review = return_cart(world.c, opened, picks, empty_confirmed=False)
+    assert isinstance(review, Review) and set(review.line_errors) == {first, second}
+    picks = Picks((first, second, third), {first: "3", second: "3"})
+    lines = items_of(return_cart(world.c, opened, picks, empty_confirmed=False))
+    assert [q for q, _, _ in lines] == ["3", "3", "1"]
+
+
 def test_an_empty_cart_is_confirmed_first_and_then_sent_without_offers(world: World) -> None:
     user = world.user()
     design(world, user)

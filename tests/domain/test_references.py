@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 
 import pytest
 
-from punchout.domain.references import BadReference, make_reference, read_reference
+from punchout.domain.references import (
+    BadReference,
+    ReferenceSigner,
+    make_reference,
+    read_reference,
+)
 
 KEY = b"k" * 32
 
@@ -70,3 +77,13 @@ def test_a_refusal_says_what_is_wrong() -> None:
         read_reference(KEY, "acme", "garbage")
     with pytest.raises(BadReference, match=r"^the signature does not match$"):
         read_reference(KEY, "globex", make_reference(KEY, "acme", 7, 9))
+
+
+def test_a_signer_signs_each_line_of_a_cart_as_if_alone() -> None:
+    # The buyer's HMAC state is made once and copied: signing one line must not feed the next.
+    signer = ReferenceSigner((b"n" * 32, b"o" * 32), "acme")
+    for user, project in [(7, 9), (7, 9), (7, 10), (12, 9), (7, 9)]:
+        expected = hmac.new(b"n" * 32, f"acme\0{user}\0{project}".encode(), hashlib.sha256)
+        reference = signer.sign(user, project)
+        assert reference == f"{user}-{project}-{expected.hexdigest()[:16]}"
+        assert reference == make_reference((b"n" * 32, b"o" * 32), "acme", user, project)
