@@ -47,7 +47,7 @@ from punchout.domain.identity import (
 from punchout.domain.key_rotation import derived_login
 from punchout.domain.keys import Encryptor, KeyRing
 from punchout.domain.temp_users import TempUsers
-from punchout.domain.user_directory import DirectoryRecord, UserDirectory
+from punchout.domain.user_directory import AccountLookup, DirectoryRecord, UserDirectory
 from punchout.printnow import (
     AuthenticationFailed,
     BadRequest,
@@ -55,7 +55,7 @@ from punchout.printnow import (
     NotFound,
     PrintNowClient,
 )
-from punchout.runtime.store import Store
+from punchout.runtime.store import Pending, Reads, Store
 
 log = logging.getLogger(__name__)
 
@@ -85,12 +85,19 @@ class Accounts:
 
     # -- punch-out start -----------------------------------------------------------------
 
-    def start(self, buyer: Buyer, user: ProcurementUser) -> PipoLogin:
-        """A PIPO session for ``user`` at the start of a punch-out."""
+    def start(
+        self, buyer: Buyer, user: ProcurementUser, looked_up: AccountLookup | None = None
+    ) -> PipoLogin:
+        """A PIPO session for ``user`` at the start of a punch-out. ``looked_up``: what the
+        directory knew of the user's account, read with the request's first round trip
+        (:meth:`queue_lookup`); read now when not given (or read for another key)."""
         if buyer.user_policy == "guest":
             return self._new_temp(buyer, user)
         key = account_key(buyer, user)
-        known, record = self.logins.known(buyer, key)
+        if looked_up is not None and looked_up.user_key == key:
+            known, record = looked_up.user_id, looked_up.record
+        else:
+            known, record = self.logins.known(buyer, key)
         if known is not None and record is not None and record.kind == "linked":
             credentials = self.logins.stored_credentials(record)
             return self.logins.login_linked(buyer, known, *credentials)
@@ -104,6 +111,15 @@ class Accounts:
         if known is not None:  # a returning user: nothing to look up or record again
             return PipoLogin(token=token, user_id=known, is_temp=False)
         return self.logins.remember_permanent(buyer, key, token)
+
+    def queue_lookup(
+        self, reads: Reads, buyer: Buyer, user: ProcurementUser
+    ) -> Pending[AccountLookup] | None:
+        """The directory's read of ``user``'s account queued in ``reads``, for :meth:`start`;
+        None for a guest buyer, whose users have no account to look up."""
+        if buyer.user_policy == "guest":
+            return None
+        return self.directory.queue_lookup(reads, buyer.id, account_key(buyer, user))
 
     def temp_logins(self, storefront_id: int) -> bool | None:
         """Whether the storefront's createtemp answers a password (None: not asked yet)."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import logging
 import secrets
 from dataclasses import dataclass, field
@@ -131,6 +132,10 @@ class SessionStore:
     def load(self, session_id: str) -> PunchoutSession | None:
         """The session, with its TTL slid forward; None when unknown, expired or unreadable."""
         data = self.store.get_and_touch(self.store.key("session", session_id), self.session_ttl)
+        return self._unsealed(session_id, data)
+
+    def _unsealed(self, session_id: str, data: Any | None) -> PunchoutSession | None:
+        """The session stored as ``data``; None when absent or its PIPO token unreadable."""
         if data is None:
             return None
         try:
@@ -187,10 +192,17 @@ class SessionStore:
 
     def reissue_start_token(self, session_id: str) -> str | None:
         """A fresh one-time start token for a session that is still open; None if it ended."""
-        if self.load(session_id) is None:
-            return None
         token = secrets.token_urlsafe(32)
-        self.store.put(self.store.key("start", _digest(token)), session_id, self.start_token_ttl)
+        start = self.store.key("start", _digest(token))
+        # One round trip: the session is read (its TTL slid, as :meth:`load` does) and the
+        # token written together; a token of a session found ended is taken back.
+        pipe = self.store.redis.pipeline(transaction=False)
+        pipe.getex(self.store.key("session", session_id), ex=self.session_ttl)
+        Store(pipe, self.store.namespace).put(start, session_id, self.start_token_ttl)
+        raw, _ = pipe.execute()
+        if self._unsealed(session_id, None if raw is None else json.loads(raw)) is None:
+            self.store.delete(start)
+            return None
         return token
 
 

@@ -25,10 +25,12 @@ from punchout.domain.buyers import Buyer
 from punchout.domain.identity import IdentityError, PipoLogin, ProcurementUser
 from punchout.domain.references import BadReference, read_reference
 from punchout.domain.sessions import PunchoutSession, RestoredItem, new_session_id
+from punchout.domain.user_directory import AccountLookup
 from punchout.errors import Refusal
 from punchout.printnow import PrintNowError
 from punchout.protocol.cxml.model import SetupItem
 from punchout.runtime.connector import Connector
+from punchout.runtime.store import Pending
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,10 @@ class SetupIntent:
     returned_lines: Sequence[SetupItem] = ()
     """The cart's lines the buyer sent back for edit or inspect (cXML ItemOut)."""
     extra: dict[str, str] = field(default_factory=dict)
+    account: Pending[AccountLookup] | None = None
+    """The user directory's read of the user's account, queued with the request's reads
+    before the buyer was authenticated (:meth:`Accounts.queue_lookup`); None: read when
+    needed."""
 
 
 def start_punchout(
@@ -147,7 +153,8 @@ def _login(
 ) -> tuple[PipoLogin, tuple[RestoredItem, ...]]:
     """The PIPO login for the session, and the lines restored for edit and inspect."""
     if intent.operation == "create" or not intent.returned_lines:
-        return c.accounts.start(buyer, intent.user), ()
+        looked_up = intent.account.value() if intent.account is not None else None
+        return c.accounts.start(buyer, intent.user, looked_up), ()
     users: set[int] = set()
     restored = []
     for n, line in enumerate(intent.returned_lines, start=1):

@@ -27,7 +27,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
-from punchout.runtime.store import Store
+from punchout.runtime.store import Pending, Reads, Store
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +94,16 @@ class DirectoryRecord:
             _text(data, "username", required=True),
             _text(data, "password", required=True),
         )
+
+
+@dataclass(frozen=True)
+class AccountLookup:
+    """What the directory knew of ``user_key``'s permanent account when a request began: its
+    PIPO user id (None: no account) and that user's record (None: missing or unreadable)."""
+
+    user_key: str
+    user_id: int | None
+    record: DirectoryRecord | None
 
 
 def _text(data: dict[str, Any], name: str, *, required: bool = False) -> str:
@@ -171,7 +181,19 @@ class UserDirectory:
         (None when missing or unreadable), in one Redis round trip: every punch-out of a
         returning user needs both before it logs in."""
         pointer = self._account_key(buyer_id, key)
-        user_id, stored = self.store.get_pointed(pointer, "user", buyer_id)
+        return self._looked_up(buyer_id, *self.store.get_pointed(pointer, "user", buyer_id))
+
+    def queue_lookup(self, reads: Reads, buyer_id: str, key: str) -> Pending[AccountLookup]:
+        """:meth:`lookup` queued in ``reads``, so that it rides in the round trip a request
+        makes anyway before it authenticates the buyer (whose answer decides whether it is
+        used at all)."""
+        pointer = self._account_key(buyer_id, key)
+        queued = self.store.queue_get_pointed(reads, pointer, "user", buyer_id)
+        return Pending(lambda: AccountLookup(key, *self._looked_up(buyer_id, *queued.value())))
+
+    def _looked_up(
+        self, buyer_id: str, user_id: object, stored: object
+    ) -> tuple[int | None, DirectoryRecord | None]:
         if not isinstance(user_id, int) or isinstance(user_id, bool):
             return None, None
         return user_id, _parse(self._record_key(buyer_id, user_id), stored)

@@ -127,8 +127,23 @@ class Store:
             found = self.redis.evalsha(_GET_POINTED_SHA, *args)
         except redis.exceptions.NoScriptError:  # a restarted Redis: sent whole, then cached
             found = self.redis.eval(_GET_POINTED, *args)
-        values = [_load(raw) for raw in found]
-        return values[0], values[1] if len(values) > 1 else None
+        return _pointed(found)
+
+    def queue_get_pointed(
+        self, reads: Reads, pointer: str, kind: str, *parts: str
+    ) -> Pending[tuple[Any | None, Any | None]]:
+        """:meth:`get_pointed` queued in ``reads``, to ride in their round trip. A Redis that
+        has forgotten the script (restarted) is asked again with :meth:`get_pointed`, which
+        sends the script whole: one more round trip, once."""
+        queued = reads.script(_GET_POINTED_SHA, [pointer], [self.key(kind, *parts) + ":"])
+
+        def produce() -> tuple[Any | None, Any | None]:
+            try:
+                return _pointed(queued.value())
+            except redis.exceptions.NoScriptError:
+                return self.get_pointed(pointer, kind, *parts)
+
+        return Pending(produce)
 
     def get_and_touch(self, key: str, ttl: int) -> Any | None:
         """Read and slide the expiry in one round trip (GETEX); None when absent."""
@@ -259,6 +274,12 @@ if not pointer or not string.match(pointer, '^%-?%d+$') then return {pointer} en
 return {pointer, redis.call('GET', ARGV[1] .. pointer)}
 """
 _GET_POINTED_SHA = hashlib.sha1(_GET_POINTED.encode(), usedforsecurity=False).hexdigest()
+
+
+def _pointed(found: list[Any]) -> tuple[Any | None, Any | None]:
+    """The pointer's value and the pointed value from :data:`_GET_POINTED`'s answer."""
+    values = [_load(raw) for raw in found]
+    return values[0], values[1] if len(values) > 1 else None
 
 
 def _check_ttl(ttl: int) -> int:

@@ -24,6 +24,7 @@ from punchout.domain.setup_flow import (
     reopen_punchout,
     start_punchout,
 )
+from punchout.domain.user_directory import AccountLookup
 from punchout.errors import Refusal, http_status_of
 from punchout.protocol.cxml import build
 from punchout.protocol.cxml.model import Credential, OrderRequest, PunchOutSetupRequest, Request
@@ -74,10 +75,14 @@ def cxml() -> Response:
         (cr.domain, cr.identity) for cr in req.header.from_credentials
     )
     # One Redis round trip before the secret is checked: the failed-login limiter and, for a
-    # setup, what an earlier setup with its payloadID became (used only once authenticated).
+    # setup, what an earlier setup with its payloadID became and the user's account in the
+    # user directory (both used only once authenticated: a refused request reads them too).
     reads = Reads(c.store.redis)
     blocked = c.auth_limiter.queue_retry_after(reads, credential, address)
     resend = _queue_resend(reads, claimed, req, body)
+    setup = req.body if isinstance(req.body, PunchOutSetupRequest) else None
+    user = _setup_user(claimed, setup) if claimed is not None and setup is not None else None
+    account = _queue_account(reads, claimed, setup, user)
     reads.send()
     wait = blocked.value()
     if wait:
@@ -91,8 +96,8 @@ def cxml() -> Response:
     if req.kind == "ProfileRequest":
         return cxml_response(build.profile_response(_transactions()), 200)
     if req.kind == "PunchOutSetupRequest":
-        assert isinstance(req.body, PunchOutSetupRequest)
-        return _setup(buyer, req, req.body, body, resend.value())
+        assert setup is not None
+        return _setup(buyer, req, setup, body, resend.value(), user, account)
     if req.kind == "OrderRequest":
         assert isinstance(req.body, OrderRequest)
         attachments = (
@@ -121,6 +126,38 @@ def _queue_resend(reads: Reads, buyer: Buyer | None, req: Request, body: bytes) 
     return connector().sessions.queue_resent_setup(reads, buyer.id, req.payload_id, body)
 
 
+def _setup_user(buyer: Buyer, setup: PunchOutSetupRequest) -> ProcurementUser | None:
+    """Who punches out, as ``buyer``'s identity chain finds them in ``setup``; None when the
+    request does not say and the buyer needs to know."""
+    user = identify_user(
+        buyer.identity_chain,
+        setup.extrinsics,
+        contact_email=setup.contact_email,
+        contact_name=setup.contact_name,
+    )
+    if user is None and (buyer.user_policy != "per_user" or buyer.dialect.no_user == "shared"):
+        # One account for the organisation, or a guest: no user identity is needed. A system
+        # that sends no user at all may be onboarded to share one account (no_user).
+        user = ProcurementUser(key=ANONYMOUS_USER)
+    return user
+
+
+def _queue_account(
+    reads: Reads,
+    buyer: Buyer | None,
+    setup: PunchOutSetupRequest | None,
+    user: ProcurementUser | None,
+) -> Pending[AccountLookup] | None:
+    """The user directory's read of the account a setup logs ``user`` in to, queued in
+    ``reads``; None when the setup will not log in by it (an edit or inspect that sends its
+    lines back logs in as their owner) or there is nobody to look up."""
+    if buyer is None or setup is None or user is None:
+        return None
+    if setup.operation != "create" and setup.items:
+        return None
+    return connector().accounts.queue_lookup(reads, buyer, user)
+
+
 def _authenticate(req: Request, buyer: Buyer | None) -> Buyer:
     """``buyer``, the one whose From credential the request names, when its shared secret
     matches, in constant time; else :class:`LoginRefused`."""
@@ -145,7 +182,13 @@ def _named(credentials: Sequence[Credential]) -> str:
 
 
 def _setup(
-    buyer: Buyer, req: Request, setup: PunchOutSetupRequest, body: bytes, resend: Resend
+    buyer: Buyer,
+    req: Request,
+    setup: PunchOutSetupRequest,
+    body: bytes,
+    resend: Resend,
+    user: ProcurementUser | None,
+    account: Pending[AccountLookup] | None,
 ) -> Response:
     c = connector()
     # A setup changes nothing a repeat could duplicate: a repeat is never refused. Jaggaer
@@ -163,17 +206,6 @@ def _setup(
         )
     if setup.operation not in {"create", "edit", "inspect"}:
         raise SetupRefused(501, f"The operation {setup.operation!r} is not supported.")
-    buyer_conf = buyer
-    user = identify_user(
-        buyer_conf.identity_chain,
-        setup.extrinsics,
-        contact_email=setup.contact_email,
-        contact_name=setup.contact_name,
-    )
-    if user is None and (buyer.user_policy != "per_user" or buyer.dialect.no_user == "shared"):
-        # One account for the organisation, or a guest: no user identity is needed. A system
-        # that sends no user at all may be onboarded to share one account (no_user).
-        user = ProcurementUser(key=ANONYMOUS_USER)
     if user is None:
         raise SetupRefused(
             400,
@@ -190,6 +222,7 @@ def _setup(
         buyer_credentials=tuple((cr.domain, cr.identity) for cr in req.header.from_credentials),
         supplier_credentials=tuple((cr.domain, cr.identity) for cr in req.header.to_credentials),
         returned_lines=setup.items,
+        account=account,
     )
     # The session and the note of the setup that opened it: one Redis round trip.
     remember = (req.payload_id, body) if req.payload_id else None

@@ -28,11 +28,13 @@ from punchout.domain.offers import Offers
 from punchout.domain.pricebook import PriceItem, Unpriced
 from punchout.domain.references import BadReference, read_reference
 from punchout.domain.setup_flow import SetupIntent, start_punchout
+from punchout.domain.user_directory import AccountLookup
 from punchout.errors import Refusal
 from punchout.printnow import PrintNowError
 from punchout.protocol import oci
 from punchout.protocol.numbers import BadNumber, parse_quantity
 from punchout.runtime.observability.requests_log import note
+from punchout.runtime.store import Pending, Reads
 from punchout.web.context import connector, serving
 from punchout.web.delivery import form_page
 from punchout.web.refusals import LoginRefused, TooManyFailedLogins
@@ -56,7 +58,15 @@ def entry(buyer_id: str) -> Response:
     )
     note(document="OCI " + (callup.function or "call-up"))
     credential, address = f"oci:{buyer_id.casefold()}", request.remote_addr or ""
-    wait = c.auth_limiter.retry_after(credential, address)
+    # One Redis round trip before the password is checked: the failed-login limiter and, for
+    # a punch-out, the user's account in the user directory (used only once the login is
+    # right: a refused call-up reads it too).
+    reads = Reads(c.store.redis)
+    blocked = c.auth_limiter.queue_retry_after(reads, credential, address)
+    user = _user(buyer, callup) if buyer is not None and not callup.function else None
+    account = c.accounts.queue_lookup(reads, buyer, user) if buyer and user else None
+    reads.send()
+    wait = blocked.value()
     if wait:
         raise TooManyFailedLogins(
             wait, f"OCI call-up for {buyer_id!r} from {address}: too many failed logins"
@@ -103,7 +113,7 @@ def entry(buyer_id: str) -> Response:
             "BACKGROUND_SEARCH are.",
             title="This catalog function is not supported",
         )
-    return _punch_out(buyer, callup)
+    return _punch_out(buyer, callup, user, account)
 
 
 def _login_ok(buyer: Buyer | None, callup: oci.Callup) -> bool:
@@ -126,8 +136,14 @@ def _user(buyer: Buyer, callup: oci.Callup) -> ProcurementUser | None:
     return None
 
 
-def _punch_out(buyer: Buyer, callup: oci.Callup) -> Response:
-    user = _user(buyer, callup)
+def _punch_out(
+    buyer: Buyer,
+    callup: oci.Callup,
+    user: ProcurementUser | None,
+    account: Pending[AccountLookup] | None,
+) -> Response:
+    """Start the punch-out of ``user`` (None: the call-up names nobody), whose account the
+    user directory was asked for with the login's first round trip (``account``)."""
     if user is None:
         raise Refusal(
             400,
@@ -144,6 +160,7 @@ def _punch_out(buyer: Buyer, callup: oci.Callup) -> Response:
         return_url=callup.hook_url,
         return_target=callup.target,
         extra={"charset": callup.charset, "oci_version": callup.version},
+        account=account,
     )
     return redirect(start_punchout(connector(), buyer, intent), code=303)
 

@@ -175,8 +175,10 @@ def test_a_reissued_start_token_opens_the_session_once(store: Store) -> None:
     assert again is not None and again != first
     assert sessions.redeem_start_token(again) == "session-r"
     assert sessions.redeem_start_token(again) is None
+    assert store.redis.ttl(store.key("session", "session-r")) > 90  # slid, as a load does
     sessions.end("session-r")
     assert sessions.reissue_start_token("session-r") is None
+    assert store.keys("start") == []  # no token left for an ended session
 
 
 def test_an_opened_session_loads_whole_and_ends(store: Store) -> None:

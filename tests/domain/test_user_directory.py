@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from punchout.domain.user_directory import DirectoryRecord, UserDirectory
-from punchout.runtime.store import Store
+from punchout.domain.user_directory import AccountLookup, DirectoryRecord, UserDirectory
+from punchout.runtime.store import Reads, Store
 
 #: Records exactly as the previous version wrote them (identity.py and temp_users.py).
 OLD_DERIVED_WITHOUT_KEY_ID = {"kind": "derived", "user_key": "ada@buyer.example"}
@@ -161,3 +161,24 @@ def test_lookup_gives_a_user_keys_account_and_its_record_in_one_round_trip(
     assert "mystery" in caplog.text
     store.delete(store.key("user", "acme", "12"))
     assert directory.lookup("acme", "ada") == (12, None)
+
+
+def test_a_queued_lookup_answers_what_lookup_answers(
+    store: Store, directory: UserDirectory
+) -> None:
+    record = DirectoryRecord.derived("ada@buyer.example", "k1")
+    directory.remember_account("acme", 7, record)
+    reads = Reads(store.redis)
+    known = directory.queue_lookup(reads, "acme", "ada@buyer.example")
+    unknown = directory.queue_lookup(reads, "acme", "bob@buyer.example")
+    other_buyer = directory.queue_lookup(reads, "other", "ada@buyer.example")
+    reads.send()
+    assert known.value() == AccountLookup("ada@buyer.example", 7, record)
+    assert directory.lookup("acme", "ada@buyer.example") == (7, record)
+    assert unknown.value() == AccountLookup("bob@buyer.example", None, None)
+    assert other_buyer.value() == AccountLookup("ada@buyer.example", None, None)
+    store.redis.script_flush()  # a restarted Redis has forgotten the script
+    reads = Reads(store.redis)
+    known = directory.queue_lookup(reads, "acme", "ada@buyer.example")
+    reads.send()
+    assert known.value() == AccountLookup("ada@buyer.example", 7, record)

@@ -88,6 +88,31 @@ def test_get_pointed_reads_a_pointer_and_what_it_points_at_in_one_command(store:
     assert store.get_pointed(pointer, "user", "b:1") == (-3, "negative")
 
 
+def test_a_queued_pointed_read_rides_in_the_pipeline_and_survives_a_forgotten_script(
+    store: Store,
+) -> None:
+    pointer = store.key("account", "b:1", "digest")
+    store.put_permanent(pointer, 12)
+    store.put_permanent(store.key("user", "b:1", "12"), {"kind": "derived"})
+    store.get_pointed(pointer, "user", "b:1")  # the script is cached
+    reads = Reads(store.redis)
+    pointed = store.queue_get_pointed(reads, pointer, "user", "b:1")
+    nothing = store.queue_get_pointed(reads, store.key("account", "b:1", "none"), "user", "b:1")
+    assert len(reads._pipe) == 2  # queued, not sent on their own
+    reads.send()
+    assert pointed.value() == (12, {"kind": "derived"})
+    assert nothing.value() == (None, None)
+    store.redis.script_flush()  # a restarted Redis: the pipeline's EVALSHA is refused
+    reads = Reads(store.redis)
+    pointed = store.queue_get_pointed(reads, pointer, "user", "b:1")
+    reads.send()
+    assert pointed.value() == (12, {"kind": "derived"})  # asked again with the script whole
+    reads = Reads(store.redis)
+    pointed = store.queue_get_pointed(reads, pointer, "user", "b:1")
+    reads.send()
+    assert pointed.value() == (12, {"kind": "derived"})  # and cached again
+
+
 def test_reads_of_several_owners_go_in_one_pipeline_and_fail_one_by_one(store: Store) -> None:
     store.put(store.key("session", "r1"), {"n": 1}, ttl=30)
     reads = Reads(store.redis)
