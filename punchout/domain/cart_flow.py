@@ -205,8 +205,6 @@ def _deliver(
     except (Unpriced, CartRejected) as exc:
         log.error("session %s: cart refused, not sent: %s", session.id[:8], exc)
         return Review(list_projects(c, opened), status=422, error=CART_REFUSED, keep_typed=False)
-    if cart and returned:
-        Offers(c.store).remember(buyer.id, cart, c.settings.offer_days * DAY)
     # Checked again as a browser reads it, against the buyer's list as it is now: a session
     # opened before a host was removed (or before this check) never sends a cart elsewhere.
     return_url = approved_return_url(buyer, session.return_url)
@@ -215,7 +213,12 @@ def _deliver(
         form = None
     else:
         form = cart_form(session, buyer, return_url, cart, c.pricebook)
-    c.sessions.end(session.id)
+    # The lines' offers (what their PO is checked against) and the session's end, in one
+    # round trip and one transaction, before anything goes to the browser.
+    with c.store.batch() as batch:
+        if cart and returned:
+            Offers(batch).remember(buyer.id, cart, c.settings.offer_days * DAY)
+        c.sessions.end(session.id, batch=batch)
     c.end_pipo_session(session.pipo_token)
     log.info(
         "session %s: cart %s with %d line(s) sent to buyer %s",

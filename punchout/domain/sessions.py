@@ -145,8 +145,9 @@ class SessionStore:
             return None
         return PunchoutSession.from_json({**data, "pipo_token": token})
 
-    def end(self, session_id: str) -> None:
-        self.store.delete(self.store.key("session", session_id))
+    def end(self, session_id: str, *, batch: Store | None = None) -> None:
+        """End the session; queued on ``batch`` (:meth:`Store.batch`) when one is given."""
+        (batch or self.store).delete(self.store.key("session", session_id))
 
     def open(self, session: PunchoutSession, *, setup: tuple[str, bytes] | None = None) -> str:
         """Save a new session and issue its one-time start token, in one round trip.

@@ -23,7 +23,8 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -79,10 +80,25 @@ class Store:
             return
         keys = list(values)
         args: list[int | str] = [_check_ttl(ttl), *(_dump(value) for value in values.values())]
+        if isinstance(self.redis, redis.client.Pipeline):
+            # Queued in a batch: a NoScriptError would only surface when the batch is sent,
+            # so the script goes whole (EVAL; Redis caches it by its digest all the same).
+            self.redis.eval(_PUT_MANY, len(keys), *keys, *args)
+            return
         try:
             self.redis.evalsha(_PUT_MANY_SHA, len(keys), *keys, *args)
         except redis.exceptions.NoScriptError:  # a restarted Redis: sent whole, then cached
             self.redis.eval(_PUT_MANY, len(keys), *keys, *args)
+
+    @contextmanager
+    def batch(self) -> Iterator[Store]:
+        """Writes of several owners sent together when the block ends: one round trip and one
+        transaction (MULTI/EXEC), so all of them are made or, if the block raises, none. Inside
+        it, the yielded store's writes are queued (they return nothing useful) and it cannot
+        read."""
+        pipe = self.redis.pipeline(transaction=True)
+        yield Store(pipe, self.namespace)
+        pipe.execute()
 
     def put_new(self, key: str, value: Any, ttl: int) -> bool:
         """Write only if the key does not exist; True when this call wrote it."""
@@ -158,8 +174,12 @@ class Store:
         return bool(self.redis.expire(key, _check_ttl(ttl)))
 
     def delete(self, *keys: str) -> int:
-        """Delete keys; returns how many existed."""
-        return int(self.redis.delete(*keys)) if keys else 0
+        """Delete keys; returns how many existed (0 in a :meth:`batch`, where it is not
+        known until the batch is sent)."""
+        if not keys:
+            return 0
+        deleted = self.redis.delete(*keys)
+        return 0 if isinstance(self.redis, redis.client.Pipeline) else int(deleted)
 
     def append(self, key: str, value: Any, ttl: int) -> None:
         """Append ``value`` to the list at ``key`` and slide its expiry, in one round trip."""

@@ -126,3 +126,26 @@ def test_reads_of_several_owners_go_in_one_pipeline_and_fail_one_by_one(store: S
     with pytest.raises(redis.exceptions.NoScriptError):
         unknown_script.value()  # as the command alone would have raised
     Reads(store.redis).send()  # nothing queued: nothing sent
+
+
+def test_a_batch_makes_its_writes_together_or_none(store: Store) -> None:
+    store.put(store.key("session", "s1"), {"a": 1}, 60)
+    store.redis.script_flush()  # a Redis that has forgotten the script: the batch sends it whole
+    with store.batch() as batch:
+        batch.put_many(
+            {store.key("offer", "b", "r1"): {"p": 1}, store.key("offer", "b", "r2"): 2}, 30
+        )
+        assert batch.delete(store.key("session", "s1")) == 0  # not known until sent
+        assert store.get(store.key("session", "s1")) == {"a": 1}  # nothing sent yet
+    assert store.get(store.key("session", "s1")) is None
+    assert store.get_many([store.key("offer", "b", "r1"), store.key("offer", "b", "r2")]) == [
+        {"p": 1},
+        2,
+    ]
+    assert 0 < store.redis.ttl(store.key("offer", "b", "r1")) <= 30
+
+    store.put(store.key("session", "s2"), "kept", 60)
+    with pytest.raises(RuntimeError), store.batch() as batch:
+        batch.delete(store.key("session", "s2"))
+        raise RuntimeError("the block failed")
+    assert store.get(store.key("session", "s2")) == "kept"  # nothing of the batch was made

@@ -161,3 +161,29 @@ def test_a_returning_users_oci_login_takes_at_most_two_round_trips(
     token = urlsplit(response.headers["Location"]).path.rsplit("/", 1)[1]
     session = c.sessions.load(c.sessions.redeem_start_token(token) or "")
     assert session is not None and session.customer_id == user_id
+
+
+def test_a_cart_return_reads_its_session_and_writes_offers_and_its_end_in_one_transaction(
+    connector: LiveConnector, writes: Writes
+) -> None:
+    from tests.buyer_side import Browser
+
+    c = connector_of(connector.app)
+    buyer = c.registry.get("acme")
+    assert buyer is not None
+    c.accounts.provision(buyer, ProcurementUser(key=EMAIL, email=EMAIL))  # a returning user
+    response = connector.post_cxml(setup_request(BUYER, payload_id="cart-return"))
+    assert status_of(response.content)[0] == 200
+    browser = Browser()
+    browser.get(start_url_of(response.content))
+    browser.design(name_on_card="Jane Doe")
+    browser.get(browser.storefront_return_url())
+    writes.clear()
+    browser.submit_cart("return")
+    returned = list(writes.round_trips)
+    assert len(browser.returned_cart().items) == 1
+    # The session read (and its idle time renewed), then the line's offer and the session's
+    # end together: one MULTI/EXEC, so a cart is never sent with its offers unsaved.
+    assert len(returned) == 2, returned
+    assert returned[1][0] == "MULTI" and returned[1][-1] == "EXEC", returned
+    assert "DEL" in returned[1] and "EVAL" in returned[1], returned
