@@ -87,14 +87,14 @@ def _floor(calls: list[tuple[str, str]], trips: int) -> str:
 
 @app.post("/floor/setup")
 def setup() -> str:
-    return _floor(SETUP_CALLS, 3)
+    return _floor(SETUP_CALLS, 2)
 
 
 @app.post("/floor/cart")
 def cart() -> str:
-    return _floor(CART_CALLS, 3)
+    return _floor(CART_CALLS, 2)
 
 
 @app.post("/floor/order")
 def order() -> str:
-    return _floor(ORDER_CALLS, 14)
+    return _floor(ORDER_CALLS, 12)

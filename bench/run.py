@@ -83,12 +83,12 @@ BASELINE = Scenario("baseline", "bare Flask POST, same body size (baseline)", 20
 #: The floor under a hot path (:mod:`bench.floor`): bare Flask with the same body, PrintNow
 #: calls and Redis round trips, and nothing else. Measured once per run, beside the baseline.
 FLOORS = {
-    "setup": Scenario("floor_setup", "floor of setup: 1 PrintNow call, 3 Redis round trips",
+    "setup": Scenario("floor_setup", "floor of setup: 1 PrintNow call, 2 Redis round trips",
                       800, path="/floor/setup", body="setup"),
-    "cart_100": Scenario("floor_cart_100", "floor of cart return, 100 items: 2 calls, 3 trips",
+    "cart_100": Scenario("floor_cart_100", "floor of cart return, 100 items: 2 calls, 2 trips",
                          200, path="/floor/cart", body="cart_100"),
     "order_100": Scenario("floor_order_100", "floor of OrderRequest, 100 lines: 7 calls, "
-                          "14 trips", 100, path="/floor/order", body="order_100"),
+                          "12 trips", 100, path="/floor/order", body="order_100"),
 }  # fmt: skip
 
 

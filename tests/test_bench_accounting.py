@@ -102,7 +102,7 @@ def test_check_fails_when_any_revision_misses_a_target() -> None:
 
 @pytest.mark.parametrize(
     ("path", "calls", "trips"),
-    [("/floor/setup", 1, 3), ("/floor/cart", 2, 3), ("/floor/order", 7, 14)],
+    [("/floor/setup", 1, 2), ("/floor/cart", 2, 2), ("/floor/order", 7, 12)],
 )
 def test_a_floor_makes_the_io_of_its_hot_path_and_nothing_else(
     counting: Path, redis_client: redis.Redis, monkeypatch: pytest.MonkeyPatch,
