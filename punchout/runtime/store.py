@@ -23,7 +23,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -92,12 +92,33 @@ class Store:
         """Write with no expiry. Only for records that must be kept (the order ledger)."""
         self.redis.set(key, _dump(value))
 
-    def put_many_permanent(self, values: Mapping[str, Any]) -> None:
+    def put_many_permanent(
+        self,
+        values: Mapping[str, Any],
+        *,
+        members: Mapping[str, Iterable[str]] | None = None,
+        fields: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
         """Write each of ``values`` (key: value) with no expiry, all at once in one command
         (MSET, atomic: no reader sees some written and not others). Only for records that
-        must be kept (the order ledger)."""
-        if values:
-            self.redis.mset({key: _dump(value) for key, value in values.items()})
+        must be kept (the order ledger).
+
+        With ``members`` (set key: members to add) or ``fields`` (hash key: field: value),
+        those are written in the same transaction (MULTI/EXEC, redis.io "Transactions"),
+        in one round trip: indexes of the records are never without what they index."""
+        if not values:
+            return
+        dumped = {key: _dump(value) for key, value in values.items()}
+        if not members and not fields:
+            self.redis.mset(dumped)
+            return
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.mset(dumped)
+        for key, added in (members or {}).items():
+            pipe.sadd(key, *added)
+        for key, mapping in (fields or {}).items():
+            pipe.hset(key, items=_flat(mapping))
+        pipe.execute()
 
     def put_new_permanent(self, key: str, value: Any) -> bool:
         """Write with no expiry only if the key does not exist; True when this call wrote it.
@@ -167,6 +188,43 @@ class Store:
     def members(self, key: str) -> set[str]:
         """Every member of the set at ``key`` (empty when it is absent or expired)."""
         return {str(member) for member in self.redis.smembers(key)}
+
+    def add_permanent_members(self, key: str, members: Iterable[str]) -> int:
+        """Add ``members`` to the set at ``key``, kept with no expiry (an index of records
+        that are kept); how many were new."""
+        added = list(members)
+        return int(self.redis.sadd(key, *added)) if added else 0
+
+    def scan_members(self, key: str, count: int = 500) -> Iterator[str]:
+        """The members of the set at ``key``, a batch of about ``count`` per round trip
+        (SSCAN: a member present throughout is returned at least once, redis.io "SCAN")."""
+        return (str(member) for member in self.redis.sscan_iter(key, count=count))
+
+    def count_members(self, key: str) -> int:
+        """How many members the set at ``key`` has (SCARD)."""
+        return int(self.redis.scard(key))
+
+    def remove_members_if_unchanged(self, key: str, members: Mapping[str, Any]) -> int:
+        """Remove each member of the set at ``key`` only while the value at the member (a
+        key itself) is still ``members[member]``, each checked and removed in one script
+        (atomic, redis.io "EVAL"), all in one round trip; how many were removed. A value
+        rewritten since it was read keeps its member."""
+        if not members:
+            return 0
+        pipe = self.redis.pipeline(transaction=False)
+        for member, value in members.items():
+            pipe.eval(_REMOVE_IF_UNCHANGED, 2, key, member, _dump(value))
+        return sum(int(n) for n in pipe.execute())
+
+    def put_fields_permanent(self, key: str, fields: Mapping[str, str]) -> None:
+        """Set ``fields`` of the hash at ``key``, kept with no expiry."""
+        if fields:
+            self.redis.hset(key, items=_flat(fields))
+
+    def get_field(self, key: str, field: str) -> str | None:
+        """One field of the hash at ``key`` (HGET); None when absent."""
+        found = self.redis.hget(key, field)
+        return None if found is None else str(found)
 
     def replace(self, key: str, value: Any) -> bool:
         """Rewrite the value at ``key`` keeping its expiry (or its lack of one); False, and
@@ -258,7 +316,17 @@ local pointer = redis.call('GET', KEYS[1])
 if not pointer or not string.match(pointer, '^%-?%d+$') then return {pointer} end
 return {pointer, redis.call('GET', ARGV[1] .. pointer)}
 """
+#: SREM KEYS[1] KEYS[2] when the value at KEYS[2] is ARGV[1] (redis.io, "EVAL").
+_REMOVE_IF_UNCHANGED = """
+if redis.call('GET', KEYS[2]) == ARGV[1] then return redis.call('SREM', KEYS[1], KEYS[2]) end
+return 0
+"""
 _GET_POINTED_SHA = hashlib.sha1(_GET_POINTED.encode(), usedforsecurity=False).hexdigest()
+
+
+def _flat(fields: Mapping[str, str]) -> list[str]:
+    """A hash's fields as HSET takes them: field, value, field, value, ..."""
+    return [part for pair in fields.items() for part in pair]
 
 
 def _check_ttl(ttl: int) -> int:
