@@ -104,21 +104,27 @@ class Store:
         must be kept (the order ledger).
 
         With ``members`` (set key: members to add) or ``fields`` (hash key: field: value),
-        those are written in the same transaction (MULTI/EXEC, redis.io "Transactions"),
-        in one round trip: indexes of the records are never without what they index."""
+        those are written by the same command, a script (atomic: redis.io "EVAL", "Script
+        atomicity"): indexes of the records are never without what they index. A script
+        rather than MULTI/EXEC: one command, about as cheap as the MSET alone."""
         if not values:
             return
-        dumped = {key: _dump(value) for key, value in values.items()}
-        if not members and not fields:
-            self.redis.mset(dumped)
+        added = {key: list(found) for key, found in (members or {}).items() if found}
+        fields_ = {key: _flat(mapping) for key, mapping in (fields or {}).items() if mapping}
+        if not added and not fields_:
+            self.redis.mset({key: _dump(value) for key, value in values.items()})
             return
-        pipe = self.redis.pipeline(transaction=True)
-        pipe.mset(dumped)
-        for key, added in (members or {}).items():
-            pipe.sadd(key, *added)
-        for key, mapping in (fields or {}).items():
-            pipe.hset(key, items=_flat(mapping))
-        pipe.execute()
+        keys = [*values, *added, *fields_]
+        args: list[int | str] = [len(values), len(added), len(fields_)]
+        args.extend(_dump(value) for value in values.values())
+        for found in added.values():
+            args.extend([len(found), *found])
+        for flat in fields_.values():
+            args.extend([len(flat) // 2, *flat])
+        try:
+            self.redis.evalsha(_PUT_INDEXED_SHA, len(keys), *keys, *args)
+        except redis.exceptions.NoScriptError:  # a restarted Redis: sent whole, then cached
+            self.redis.eval(_PUT_INDEXED, len(keys), *keys, *args)
 
     def put_new_permanent(self, key: str, value: Any) -> bool:
         """Write with no expiry only if the key does not exist; True when this call wrote it.
@@ -316,6 +322,29 @@ local pointer = redis.call('GET', KEYS[1])
 if not pointer or not string.match(pointer, '^%-?%d+$') then return {pointer} end
 return {pointer, redis.call('GET', ARGV[1] .. pointer)}
 """
+#: SET the first ARGV[1] KEYS to their values, SADD members to the next ARGV[2] (sets), HSET
+#: fields of the last ARGV[3] (hashes); each set's and hash's arguments led by their count
+#: (redis.io, "EVAL"; Lua's ``unpack``).
+_PUT_INDEXED = """
+local n, m, h = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local a = 4
+for i = 1, n do
+  redis.call('SET', KEYS[i], ARGV[a])
+  a = a + 1
+end
+for i = n + 1, n + m do
+  local count = tonumber(ARGV[a])
+  redis.call('SADD', KEYS[i], unpack(ARGV, a + 1, a + count))
+  a = a + 1 + count
+end
+for i = n + m + 1, n + m + h do
+  local count = 2 * tonumber(ARGV[a])
+  redis.call('HSET', KEYS[i], unpack(ARGV, a + 1, a + count))
+  a = a + 1 + count
+end
+return 1
+"""
+_PUT_INDEXED_SHA = hashlib.sha1(_PUT_INDEXED.encode(), usedforsecurity=False).hexdigest()
 #: SREM KEYS[1] KEYS[2] when the value at KEYS[2] is ARGV[1] (redis.io, "EVAL").
 _REMOVE_IF_UNCHANGED = """
 if redis.call('GET', KEYS[2]) == ARGV[1] then return redis.call('SREM', KEYS[1], KEYS[2]) end

@@ -4,6 +4,7 @@ ledger, rebuilt on demand; the PrintNow order → PO map the webhook path reads.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -14,7 +15,7 @@ import redis
 from punchout.domain.backchannel.poller import Poller
 from punchout.domain.backchannel.records import DocumentBook, WatchedOrder
 from punchout.domain.backchannel.worklist import Worklist
-from punchout.domain.orders.records import Group, Ledger, OrderRecord
+from punchout.domain.orders.records import Group, Ledger, Line, OrderRecord
 from punchout.runtime.store import Store
 from tests.cli.runner import PunchoutRunner
 from tests.domain.backchannel.conftest import Receiver, documents_table, place_order
@@ -71,30 +72,30 @@ def test_a_processed_po_is_indexed_with_its_save_and_leaves_once_closed(
     assert polled.poll_pipo_order(pipo) == 0  # still found by its map, nothing to do
 
 
-def test_the_save_that_processes_a_po_indexes_it_in_the_same_transaction(
+def test_the_save_that_processes_a_po_indexes_it_in_the_same_command(
     doc_world: Callable[..., World], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     world = doc_world(kinds=["ship"])
-    sent: list[tuple[bool, list[tuple[Any, ...]]]] = []
-    execute = redis.client.Pipeline.execute
-
-    def spy(self: redis.client.Pipeline, raise_on_error: bool = True) -> Any:
-        sent.append((self.transaction, [tuple(args) for args, _ in self.command_stack]))
-        return execute(self, raise_on_error)
-
-    monkeypatch.setattr(redis.client.Pipeline, "execute", spy)
-    monkeypatch.setattr(Store, "put_permanent", None)  # the plain SET is not how it is saved
+    store = world.c.store
     record = OrderRecord("acme", "new", "PO-W2", "fp", "received")
     record.groups = [Group(user=1, projects=[1], state="processed", pipo_order_id=9901)]
-    Ledger(world.c.store).save(record, "processed")
-    key, store = order_key(world, "PO-W2"), world.c.store
-    [(transaction, commands)] = [s for s in sent if any(c[0] == "SADD" for c in s[1])]
-    assert transaction is True
-    assert [c[0] for c in commands] == ["MSET", "SADD", "HSET"]
-    assert key in commands[0][1:]
-    assert commands[1][1:] == (store.key("openpo"), key)
-    assert commands[2][1:] == (store.key("pipopo"), "9901", key)
+    sent: list[tuple[Any, ...]] = []
+    execute = redis.Redis.execute_command
+
+    def spy(self: redis.Redis, *args: Any, **options: Any) -> Any:
+        sent.append(args)
+        return execute(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", spy)
+    Ledger(store).save(record, "processed")
+    monkeypatch.undo()
+    # One command: a script, which Redis runs whole or not at all (redis.io, "EVAL").
+    [(command, _, numkeys, *rest)] = sent
+    key = order_key(world, "PO-W2")
+    assert command in ("EVALSHA", "EVAL")
+    assert rest[:numkeys] == [key, store.key("openpo"), store.key("pipopo")]
     assert store.get(key)["state"] == "processed" and indexed(world) == {key}
+    assert store.get_field(store.key("pipopo"), "9901") == key
 
 
 def test_a_po_being_placed_is_saved_as_before_and_not_indexed(
@@ -208,3 +209,20 @@ def test_an_old_po_without_documents_leaves_and_reindex_brings_it_back(
     assert result.exit_code == 0, result.output
     assert "Index of open POs rebuilt: 1 POs to poll" in result.output
     assert polled.poll_all() == 1  # its confirmation
+
+
+def test_a_restored_po_is_indexed_with_its_lines(doc_world: Callable[..., World]) -> None:
+    world = doc_world(kinds=["ship"])
+    ledger = Ledger(world.c.store)
+    record = OrderRecord("acme", "new", "PO-W10", "fp", "processed")
+    record.groups = [
+        Group(user=1, projects=[1], state="processed", pipo_order_id=9910),
+        Group(user=2, projects=[2], state="processed", pipo_order_id=9911),
+    ]
+    line = Line(1, "BC-STD", "ref", 0, 1, "250", "10.00", "EUR", "EA")
+    row = json.dumps({"record": record.to_json(), "lines": [line.to_json()]})
+    assert ledger.import_([row]) == (1, 0)
+    key, store = order_key(world, "PO-W10"), world.c.store
+    assert indexed(world) == {key}
+    assert [store.get_field(store.key("pipopo"), p) for p in ("9910", "9911")] == [key, key]
+    assert ledger.lines(record) == [line]
