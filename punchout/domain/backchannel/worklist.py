@@ -4,7 +4,7 @@ So that a poll reads the open work, not the ledger's whole history:
 
 - key ``openpo``: a set of order keys (the ledger's ``order`` keys) of the POs in a state
   the poller acts on (``processed``, ``cancelled``). The ledger adds a PO in the same
-  transaction as the save that puts it in that state (every save of it, in fact), so no
+  command (an atomic script) as the save that puts it in that state (every save of it), so no
   crash leaves one out. The poller removes it once nothing is left to do: its confirmation
   made (when the buyer takes them) and each PrintNow order closed (invoiced and shipped, or
   rejected; for a PO the buyer cancelled, seen in the cancel status). It is removed only
@@ -13,7 +13,7 @@ So that a poll reads the open work, not the ledger's whole history:
   is younger than ``UNCOVERED_DAYS`` (documents turned on, or their start moved back, soon
   after it still reach it), then is removed: if the buyer's settings later cover it,
   ``punchout documents reindex`` adds it again.
-- key ``pipopo``: a hash, PrintNow order id → order key, written in the same transaction as
+- key ``pipopo``: a hash, PrintNow order id → order key, written by the same command as
   the save that records the PrintNow order: an ``order_updated`` webhook finds its PO with
   one HGET.
 - key ``openpo_built``: when both were first built from the whole ledger (a ledger kept
