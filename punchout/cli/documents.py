@@ -122,11 +122,8 @@ def documents_reindex() -> None:
     no documents (or whose documents start after the PO). After changing a buyer's document
     settings so they cover earlier POs, run this so they are polled again. Adding only, it is
     safe while the worker runs."""
-    from punchout.domain.backchannel.worklist import Worklist
-    from punchout.domain.orders.records import Ledger
-
-    store = connector().store
-    added = Worklist(store).build(Ledger(store))
+    poller = _backchannel().poller()
+    added = poller.worklist.build(poller.ledger_index())
     click.echo(f"Index of open POs rebuilt: {added} POs to poll; the worker drops the finished.")
 
 

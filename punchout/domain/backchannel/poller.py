@@ -22,13 +22,13 @@ Enterprise licence) is logged, kept for a day per storefront, and stops polling 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
 from punchout.domain.backchannel.compose import Composed, Composer
 from punchout.domain.backchannel.records import DocumentBook, WatchedOrder
-from punchout.domain.backchannel.worklist import WORK_STATES, Worklist, recent
+from punchout.domain.backchannel.worklist import WORK_STATES, IndexWrites, Worklist, recent
 from punchout.domain.buyers import Buyer
 from punchout.domain.orders.records import Ledger, Line, OrderRecord
 from punchout.printnow import Order, PrintNowError
@@ -52,10 +52,14 @@ class Poller:
         self.enqueue = enqueue
         self.composer = Composer(c.settings, c.pricebook)
 
+    def ledger_index(self) -> Iterator[IndexWrites]:
+        """The index writes of every record of the ledger (a full scan), to build it."""
+        return map(self.ledger.index, self.ledger.records())
+
     def poll_all(self) -> int:
         """Poll every open PO (those of the index, :mod:`.worklist`); the number of documents
         made. A PO left with nothing to do leaves the index."""
-        self.worklist.ensure_built(self.ledger)
+        self.worklist.ensure_built(self.ledger_index)
         made = 0
         for batch in self.worklist.batches():
             done: dict[str, dict[str, Any]] = {}
@@ -69,7 +73,7 @@ class Poller:
 
     def poll_pipo_order(self, pipo_order_id: int) -> int:
         """Poll the PO one PrintNow order belongs to (e.g. after its order_updated webhook)."""
-        self.worklist.ensure_built(self.ledger)
+        self.worklist.ensure_built(self.ledger_index)
         found = self.worklist.po_of(pipo_order_id)
         if found is None:
             log.info(

@@ -26,14 +26,11 @@ Only :func:`index_writes` is needed by the ledger; it imports nothing of the dom
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from punchout.runtime.store import Store
-
-if TYPE_CHECKING:
-    from punchout.domain.orders.records import Ledger, OrderRecord
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +45,19 @@ UNCOVERED_DAYS = 90
 IndexWrites = tuple[dict[str, list[str]], dict[str, dict[str, str]]]
 
 
-def index_writes(store: Store, order_key: str, record: OrderRecord) -> IndexWrites:
+class Indexed(Protocol):
+    """What the index reads of an order record (the ledger's ``OrderRecord``)."""
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def state(self) -> str: ...
+
+    def pipo_ids(self) -> list[int]: ...
+
+
+def index_writes(store: Store, order_key: str, record: Indexed) -> IndexWrites:
     """What the index holds for ``record`` stored at ``order_key`` (nothing for most saves:
     a PO being placed, before PrintNow knows it)."""
     if record.type != "new":
@@ -84,21 +93,22 @@ class Worklist:
     def built(self) -> bool:
         return self.store.get(self.built_key) is not None
 
-    def ensure_built(self, ledger: Ledger) -> None:
-        """Build the index from the whole ledger when it never was (an older ledger)."""
+    def ensure_built(self, writes: Callable[[], Iterable[IndexWrites]]) -> None:
+        """Build the index when it never was (an older ledger): ``writes`` gives the index
+        writes of every record of the ledger (``Ledger.index`` of each of its records)."""
         if not self.built():
-            self.build(ledger)
+            self.build(writes())
 
-    def build(self, ledger: Ledger) -> int:
-        """Add every PO the poller acts on, and every PrintNow order's PO, from a full scan
-        of the ledger; the number of POs added (already there or not). Adds only: a PO
-        finished meanwhile is found finished again at the next poll."""
+    def build(self, writes: Iterable[IndexWrites]) -> int:
+        """Add every PO the poller acts on, and every PrintNow order's PO, from the index
+        writes of every record of the ledger (a full scan); the number of POs added
+        (already there or not). Adds only: a PO finished meanwhile is found finished again
+        at the next poll."""
         log.info("building the back channel's index of open POs from the whole ledger")
         added = 0
         members: list[str] = []
         fields: dict[str, str] = {}
-        for record in ledger.records():
-            sets, hashes = ledger.index(record)
+        for sets, hashes in writes:
             for found in sets.values():
                 members.extend(found)
             for mapping in hashes.values():

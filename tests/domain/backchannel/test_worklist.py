@@ -138,7 +138,7 @@ def test_a_webhook_finds_its_po_by_the_map_without_a_scan(
     doc_world: Callable[..., World], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     world = doc_world()
-    Worklist(world.c.store).build(Ledger(world.c.store))  # built while the ledger was empty
+    Worklist(world.c.store).build(poller(world).ledger_index())  # while the ledger was empty
     forbid_scan(monkeypatch)
     pipo = place_order(world, "PO-W5")
     polled = poller(world)
@@ -159,7 +159,9 @@ def test_an_older_ledger_is_indexed_once_at_the_first_poll(
         assert poller(world).poll_pipo_order(pipo) == 1
     assert "index of open POs built: 1 POs to poll" in caplog.text
     assert worklist.built() and indexed(world) == {order_key(world, "PO-W6")}
-    assert worklist.build(Ledger(store)) == 1  # again (two workers at once): the same index
+    assert (
+        worklist.build(poller(world).ledger_index()) == 1
+    )  # again (two workers at once): the same index
     assert indexed(world) == {order_key(world, "PO-W6")}
     assert store.get_field(store.key("pipopo"), str(pipo)) == order_key(world, "PO-W6")
 
