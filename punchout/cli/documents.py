@@ -113,6 +113,20 @@ def documents_retry(doc_id: str | None, all_dead: bool) -> None:
         click.echo("No dead documents.")
 
 
+@documents.command("reindex")
+@with_app
+def documents_reindex() -> None:
+    """Rebuild the index of POs the worker polls from the whole ledger.
+
+    The worker polls only POs with something left to do, and drops those of buyers that take
+    no documents (or whose documents start after the PO). After changing a buyer's document
+    settings so they cover earlier POs, run this so they are polled again. Adding only, it is
+    safe while the worker runs."""
+    poller = _backchannel().poller()
+    added = poller.worklist.build(poller.ledger_index())
+    click.echo(f"Index of open POs rebuilt: {added} POs to poll; the worker drops the finished.")
+
+
 @documents.command("configure")
 @click.argument("buyer_id")
 @click.option("--url", help="Where the buyer's system takes cXML documents.")

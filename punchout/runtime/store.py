@@ -23,7 +23,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,12 +108,39 @@ class Store:
         """Write with no expiry. Only for records that must be kept (the order ledger)."""
         self.redis.set(key, _dump(value))
 
-    def put_many_permanent(self, values: Mapping[str, Any]) -> None:
+    def put_many_permanent(
+        self,
+        values: Mapping[str, Any],
+        *,
+        members: Mapping[str, Iterable[str]] | None = None,
+        fields: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
         """Write each of ``values`` (key: value) with no expiry, all at once in one command
         (MSET, atomic: no reader sees some written and not others). Only for records that
-        must be kept (the order ledger)."""
-        if values:
+        must be kept (the order ledger).
+
+        With ``members`` (set key: members to add) or ``fields`` (hash key: field: value),
+        those are written by the same command, a script (atomic: redis.io "EVAL", "Script
+        atomicity"): indexes of the records are never without what they index. A script
+        rather than MULTI/EXEC: one command, about as cheap as the MSET alone."""
+        if not values:
+            return
+        added = {key: list(found) for key, found in (members or {}).items() if found}
+        fields_ = {key: _flat(mapping) for key, mapping in (fields or {}).items() if mapping}
+        if not added and not fields_:
             self.redis.mset({key: _dump(value) for key, value in values.items()})
+            return
+        keys = [*values, *added, *fields_]
+        args: list[int | str] = [len(values), len(added), len(fields_)]
+        args.extend(_dump(value) for value in values.values())
+        for found in added.values():
+            args.extend([len(found), *found])
+        for flat in fields_.values():
+            args.extend([len(flat) // 2, *flat])
+        try:
+            self.redis.evalsha(_PUT_INDEXED_SHA, len(keys), *keys, *args)
+        except redis.exceptions.NoScriptError:  # a restarted Redis: sent whole, then cached
+            self.redis.eval(_PUT_INDEXED, len(keys), *keys, *args)
 
     def put_new_permanent(self, key: str, value: Any) -> bool:
         """Write with no expiry only if the key does not exist; True when this call wrote it.
@@ -202,6 +229,43 @@ class Store:
     def members(self, key: str) -> set[str]:
         """Every member of the set at ``key`` (empty when it is absent or expired)."""
         return {str(member) for member in self.redis.smembers(key)}
+
+    def add_permanent_members(self, key: str, members: Iterable[str]) -> int:
+        """Add ``members`` to the set at ``key``, kept with no expiry (an index of records
+        that are kept); how many were new."""
+        added = list(members)
+        return int(self.redis.sadd(key, *added)) if added else 0
+
+    def scan_members(self, key: str, count: int = 500) -> Iterator[str]:
+        """The members of the set at ``key``, a batch of about ``count`` per round trip
+        (SSCAN: a member present throughout is returned at least once, redis.io "SCAN")."""
+        return (str(member) for member in self.redis.sscan_iter(key, count=count))
+
+    def count_members(self, key: str) -> int:
+        """How many members the set at ``key`` has (SCARD)."""
+        return int(self.redis.scard(key))
+
+    def remove_members_if_unchanged(self, key: str, members: Mapping[str, Any]) -> int:
+        """Remove each member of the set at ``key`` only while the value at the member (a
+        key itself) is still ``members[member]``, each checked and removed in one script
+        (atomic, redis.io "EVAL"), all in one round trip; how many were removed. A value
+        rewritten since it was read keeps its member."""
+        if not members:
+            return 0
+        pipe = self.redis.pipeline(transaction=False)
+        for member, value in members.items():
+            pipe.eval(_REMOVE_IF_UNCHANGED, 2, key, member, _dump(value))
+        return sum(int(n) for n in pipe.execute())
+
+    def put_fields_permanent(self, key: str, fields: Mapping[str, str]) -> None:
+        """Set ``fields`` of the hash at ``key``, kept with no expiry."""
+        if fields:
+            self.redis.hset(key, items=_flat(fields))
+
+    def get_field(self, key: str, field: str) -> str | None:
+        """One field of the hash at ``key`` (HGET); None when absent."""
+        found = self.redis.hget(key, field)
+        return None if found is None else str(found)
 
     def replace(self, key: str, value: Any) -> bool:
         """Rewrite the value at ``key`` keeping its expiry (or its lack of one); False, and
@@ -294,12 +358,45 @@ if not pointer or not string.match(pointer, '^%-?%d+$') then return {pointer} en
 return {pointer, redis.call('GET', ARGV[1] .. pointer)}
 """
 _GET_POINTED_SHA = hashlib.sha1(_GET_POINTED.encode(), usedforsecurity=False).hexdigest()
+#: SET the first ARGV[1] KEYS to their values, SADD members to the next ARGV[2] (sets), HSET
+#: fields of the last ARGV[3] (hashes); each set's and hash's arguments led by their count
+#: (redis.io, "EVAL"; Lua's ``unpack``).
+_PUT_INDEXED = """
+local n, m, h = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local a = 4
+for i = 1, n do
+  redis.call('SET', KEYS[i], ARGV[a])
+  a = a + 1
+end
+for i = n + 1, n + m do
+  local count = tonumber(ARGV[a])
+  redis.call('SADD', KEYS[i], unpack(ARGV, a + 1, a + count))
+  a = a + 1 + count
+end
+for i = n + m + 1, n + m + h do
+  local count = 2 * tonumber(ARGV[a])
+  redis.call('HSET', KEYS[i], unpack(ARGV, a + 1, a + count))
+  a = a + 1 + count
+end
+return 1
+"""
+_PUT_INDEXED_SHA = hashlib.sha1(_PUT_INDEXED.encode(), usedforsecurity=False).hexdigest()
+#: SREM KEYS[1] KEYS[2] when the value at KEYS[2] is ARGV[1] (redis.io, "EVAL").
+_REMOVE_IF_UNCHANGED = """
+if redis.call('GET', KEYS[2]) == ARGV[1] then return redis.call('SREM', KEYS[1], KEYS[2]) end
+return 0
+"""
 
 
 def _pointed(found: list[Any]) -> tuple[Any | None, Any | None]:
     """The pointer's value and the pointed value from :data:`_GET_POINTED`'s answer."""
     values = [_load(raw) for raw in found]
     return values[0], values[1] if len(values) > 1 else None
+
+
+def _flat(fields: Mapping[str, str]) -> list[str]:
+    """A hash's fields as HSET takes them: field, value, field, value, ..."""
+    return [part for pair in fields.items() for part in pair]
 
 
 def _check_ttl(ttl: int) -> int:

@@ -1,6 +1,7 @@
 """Reads every open order and makes the documents its changes call for, each once.
 
-For each PO of the ledger whose buyer takes documents:
+For each PO of the index of open POs (:mod:`.worklist`, not the whole ledger) whose buyer
+takes documents:
 
 - once all its PrintNow orders are processed (the ledger's ``processed``), a
   ConfirmationRequest (``confirm``);
@@ -21,11 +22,13 @@ Enterprise licence) is logged, kept for a day per storefront, and stops polling 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
+from typing import Any
 
 from punchout.domain.backchannel.compose import Composed, Composer
 from punchout.domain.backchannel.records import DocumentBook, WatchedOrder
+from punchout.domain.backchannel.worklist import WORK_STATES, IndexWrites, Worklist, recent
 from punchout.domain.buyers import Buyer
 from punchout.domain.orders.records import Ledger, Line, OrderRecord
 from punchout.printnow import Order, PrintNowError
@@ -45,33 +48,58 @@ class Poller:
         self.c = c
         self.book = book
         self.ledger = Ledger(c.store)
+        self.worklist = Worklist(c.store)
         self.enqueue = enqueue
         self.composer = Composer(c.settings, c.pricebook)
 
+    def ledger_index(self) -> Iterator[IndexWrites]:
+        """The index writes of every record of the ledger (a full scan), to build it."""
+        return map(self.ledger.index, self.ledger.records())
+
     def poll_all(self) -> int:
-        """Poll every open PO; the number of documents made."""
+        """Poll every open PO (those of the index, :mod:`.worklist`); the number of documents
+        made. A PO left with nothing to do leaves the index."""
+        self.worklist.ensure_built(self.ledger_index)
         made = 0
-        for record in self.ledger.records():
-            made += self.poll_record(record)
+        for batch in self.worklist.batches():
+            done: dict[str, dict[str, Any]] = {}
+            for key, raw in batch:
+                count, finished = self._poll(OrderRecord.from_json(raw))
+                made += count
+                if finished:
+                    done[key] = raw
+            self.worklist.finish(done)
         return made
 
     def poll_pipo_order(self, pipo_order_id: int) -> int:
         """Poll the PO one PrintNow order belongs to (e.g. after its order_updated webhook)."""
-        for record in self.ledger.records():
-            if pipo_order_id in record.pipo_ids():
-                return self.poll_record(record)
-        log.info("PrintNow order %s belongs to no PO in the ledger; nothing to do", pipo_order_id)
-        return 0
+        self.worklist.ensure_built(self.ledger_index)
+        found = self.worklist.po_of(pipo_order_id)
+        if found is None:
+            log.info(
+                "PrintNow order %s belongs to no PO in the ledger; nothing to do", pipo_order_id
+            )
+            return 0
+        key, raw = found
+        made, finished = self._poll(OrderRecord.from_json(raw))
+        if finished:
+            self.worklist.finish({key: raw})
+        return made
 
     def poll_record(self, record: OrderRecord) -> int:
+        """Poll one PO; the number of documents made."""
+        return self._poll(record)[0]
+
+    def _poll(self, record: OrderRecord) -> tuple[int, bool]:
+        """Poll one PO: the number of documents made, and whether nothing is left to do for
+        it (True too when the back channel has nothing to do for it at all)."""
+        if record.type != "new" or record.state not in WORK_STATES:
+            return 0, True
         buyer = self.c.buyer(record.buyer)
-        if record.type != "new" or buyer is None or buyer.documents is None:
-            return 0
-        if record.state not in ("processed", "cancelled"):
-            return 0
+        received = str(record.history[0].get("at")) if record.history else None
+        if buyer is None or buyer.documents is None or not buyer.documents.covers(received):
+            return 0, not recent(received, _now())
         docs = buyer.documents
-        if not docs.covers(str(record.history[0].get("at")) if record.history else None):
-            return 0
         made = 0
         lines: list[Line] | None = None
         confirm_id = self.composer.confirmation_id(buyer, record)
@@ -82,11 +110,16 @@ class Poller:
         ):
             lines = self.ledger.lines(record)
             made += self._keep(self.composer.confirmation(buyer, record, lines, _now()))
+        cancel = (buyer.cancel_status or self.c.settings.order_cancel_status).casefold()
+        open_orders = 0  # the confirmation is made by now, when the buyer takes them
         for index, group in enumerate(record.groups):
             if group.pipo_order_id is None:
                 continue
             watched = self.book.watched(buyer.id, record.order_id, group.pipo_order_id)
-            if watched.closed or self.book.orders_api_refused(buyer.storefront_id):
+            if watched.closed:
+                continue
+            open_orders += 1
+            if self.book.orders_api_refused(buyer.storefront_id):
                 continue
             order = self._read(buyer, group.pipo_order_id)
             if order is None:
@@ -96,7 +129,12 @@ class Poller:
             group_lines = [line for line in lines if line.group == index]
             made += self._compare(buyer, record, order, group_lines, watched)
             self.book.save_watched(watched)
-        return made
+            # A PO the buyer cancelled: its PrintNow order in the cancel status is at its end.
+            if watched.closed or (
+                record.state == "cancelled" and watched.status.casefold() == cancel
+            ):
+                open_orders -= 1
+        return made, open_orders == 0
 
     def _read(self, buyer: Buyer, pipo_order_id: int) -> Order | None:
         try:

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, cast, get_args
 
+from punchout.domain.backchannel.worklist import IndexWrites, index_writes
 from punchout.runtime.store import Pending, Reads, Store
 
 #: Where one PrintNow user's order is: ``creating`` means the answer to create may be lost.
@@ -240,12 +241,22 @@ class Ledger:
             record.state = state
             record.history.append({"at": now(), "state": state})
         key = self._key(record.buyer, record.type, record.order_id)
-        if lines is None:
+        members, fields = self.index(record)
+        if lines is None and not members and not fields:
             self.store.put_permanent(key, record.to_json())
             return
-        lines_key = self._lines_key(record.buyer, record.type, record.order_id)
-        self.store.put_many_permanent(
-            {lines_key: [line.to_json() for line in lines], key: record.to_json()}
+        values: dict[str, Any] = {key: record.to_json()}
+        if lines is not None:
+            values[self._lines_key(record.buyer, record.type, record.order_id)] = [
+                line.to_json() for line in lines
+            ]
+        self.store.put_many_permanent(values, members=members, fields=fields)
+
+    def index(self, record: OrderRecord) -> IndexWrites:
+        """What the back channel's index of open POs holds for the record, written in the
+        same transaction as the record (see :mod:`punchout.domain.backchannel.worklist`)."""
+        return index_writes(
+            self.store, self._key(record.buyer, record.type, record.order_id), record
         )
 
     def note(self, record: OrderRecord, event: dict[str, Any]) -> None:
