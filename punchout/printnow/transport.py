@@ -25,6 +25,7 @@ import ssl
 import threading
 import time
 import urllib.request
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -104,12 +105,22 @@ def dropped(sock: socket.socket) -> bool:
 
 
 class _Pool(dict[_Origin, http.client.HTTPConnection]):
-    """One thread's connections, closed when the thread ends or the transport goes (a
-    ``threading.local`` drops a thread's values then)."""
+    """One thread's connections."""
 
-    def __del__(self) -> None:
+    def close_all(self) -> None:
         for connection in self.values():
             connection.close()
+        self.clear()
+
+
+#: Each thread's pool, beside the thread it belongs to (weakly).
+_Pools = list[tuple["weakref.ref[threading.Thread]", _Pool]]
+
+
+def _close_pools(pools: _Pools) -> None:
+    for _, pool in pools:
+        pool.close_all()
+    pools.clear()
 
 
 class Transport:
@@ -137,6 +148,13 @@ class Transport:
         self._routes: dict[_Origin, Proxy | None] = {}
         self._origins: dict[tuple[str, str], _Origin] = {}
         self._local = threading.local()
+        # Every thread's pool is also held here, so that no socket is ever left to the
+        # garbage collector open: a thread's pool is closed when a later thread finds it
+        # ended, and all of them when the transport goes (weakref.finalize runs before the
+        # collector finalizes anything the transport held, even in a reference cycle).
+        self._pools: _Pools = []
+        self._pools_lock = threading.Lock()
+        weakref.finalize(self, _close_pools, self._pools)
 
     # ------------------------------------------------------------------ public
 
@@ -170,9 +188,7 @@ class Transport:
         """Close this thread's connections."""
         pool: _Pool | None = getattr(self._local, "pool", None)
         if pool is not None:
-            for connection in pool.values():
-                connection.close()
-            pool.clear()
+            pool.close_all()
 
     # ------------------------------------------------------------------ one exchange
 
@@ -297,7 +313,7 @@ class Transport:
         try:
             pool: _Pool = self._local.pool
         except AttributeError:
-            pool = self._local.pool = _Pool()
+            pool = self._local.pool = self._new_pool()
         connection = pool.get(origin)
         if connection is not None and connection.sock is not None:
             if not dropped(connection.sock):
@@ -306,6 +322,21 @@ class Transport:
             connection.close()
         connection = pool[origin] = self._connect(origin, proxy, timeout)
         return connection, False
+
+    def _new_pool(self) -> _Pool:
+        """A pool for this thread; the pools of threads that have ended are closed."""
+        pool = _Pool()
+        with self._pools_lock:
+            kept: _Pools = []
+            for thread, other in self._pools:
+                owner = thread()
+                if owner is None or not owner.is_alive():
+                    other.close_all()
+                else:
+                    kept.append((thread, other))
+            kept.append((weakref.ref(threading.current_thread()), pool))
+            self._pools[:] = kept
+        return pool
 
     def _connect(
         self, origin: _Origin, proxy: Proxy | None, timeout: Timeout

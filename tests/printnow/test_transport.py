@@ -3,11 +3,13 @@ timeouts, answer sizes and codings, TLS verification and proxies."""
 
 from __future__ import annotations
 
+import gc
 import json
 import socket
 import ssl
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -324,3 +326,46 @@ def test_json_bodies_and_headers_reach_the_server() -> None:
     assert seen["headers"]["Accept"] == "application/json"
     assert "X-PN-TOKEN" not in seen["headers"]
     assert json.loads(seen["body"]) == {"a": "é"} and seen["body"] == '{"a": "\\u00e9"}'
+
+
+def test_a_transport_dropped_in_a_reference_cycle_leaves_no_socket_to_the_collector() -> None:
+    """A client dropped inside a reference cycle (an exception's traceback holding the frame
+    that holds it, say) is freed by the garbage collector; its sockets are closed first, not
+    finalized open (a ResourceWarning, an error under this suite's warning filter)."""
+    with RawServer(keeps_alive) as server:
+        for _ in range(20):  # the collector's order varies: enough rounds to meet it
+            t = transport()
+            send(t, server.url + "/x")
+            cycle: list[object] = [t]
+            cycle.append(cycle)
+            del t, cycle
+            with warnings.catch_warnings(record=True) as seen:
+                warnings.simplefilter("always")
+                gc.collect()
+            assert not [w for w in seen if issubclass(w.category, ResourceWarning)]
+        assert closed(server, 20) == 20  # every connection was closed: its handler ended
+
+
+def test_the_connections_of_a_thread_that_ended_are_closed_by_the_next_thread() -> None:
+    with RawServer(keeps_alive) as server:
+        t = transport()
+        first = threading.Thread(target=send, args=(t, server.url + "/x"))
+        first.start()
+        first.join()
+        keep = first  # the thread object lives on; its pool must still go
+        second = threading.Thread(target=send, args=(t, server.url + "/x"))
+        second.start()
+        second.join()
+        assert closed(server, 1) == 1  # the first thread's connection, not the second's
+        assert keep is first
+        del t  # the transport goes: the second thread's pool with it
+        assert closed(server, 2) == 2
+
+
+def closed(server: RawServer, count: int, timeout: float = 3.0) -> int:
+    """How many of the server's connections have ended, once ``count`` have (or at the
+    timeout)."""
+    end = time.monotonic() + timeout
+    while len(server.results) < count and time.monotonic() < end:
+        time.sleep(0.01)
+    return len(server.results)
