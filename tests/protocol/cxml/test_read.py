@@ -536,3 +536,99 @@ def test_an_item_out_is_read_by_local_name_in_any_case_the_exact_name_first() ->
     assert (line.supplier_part_id, line.supplier_part_auxiliary_id) == ("exact", "1-2-ref")
     assert (line.unit_price, line.currency) == (Decimal("2.50"), "EUR")
     assert (line.description, line.unit_of_measure) == ("Cards, bold ones", "EA")
+
+
+def _cred(domain: str, identity: str, secret: str = "") -> str:
+    shared = (
+        f"<sharedsecret>no</sharedsecret><SharedSecret>{secret}</SharedSecret>" if secret else ""
+    )
+    return (
+        f"<Credential domain='{domain}'><identity>no</identity>"
+        f"<Identity>{identity}</Identity>{shared}</Credential>"
+    )
+
+
+#: Every element the reader reads, each after a decoy of the same name in another case with
+#: another value: the exact name is read, never the decoy. (Attributes are read by their
+#: name in any case, the first of each, and repeated elements such as Credential, Contact
+#: and ItemOut in any case: no decoys for those.)
+DECOY_HEADER = (
+    "<header><From>" + _cred("NetworkID", "decoy") + "</From></header>"
+    "<Header><from>" + _cred("NetworkID", "decoy") + "</from>"
+    "<From>" + _cred("NetworkID", "AN-BUYER") + "</From>"
+    "<to>" + _cred("DUNS", "decoy") + "</to><To>" + _cred("DUNS", "AN-SUPPLIER") + "</To>"
+    "<sender>" + _cred("x", "decoy") + "</sender>"
+    "<Sender>"
+    + _cred("NetworkID", "AN-BUYER", "s3cret")
+    + "<useragent>decoy</useragent><UserAgent>Buyer 1.0</UserAgent></Sender></Header>"
+)
+DECOY_ROOT = "<cXML payloadID='p-1' timestamp='2026-11-23T10:00:00+00:00'>"
+
+
+def test_a_setup_request_reads_each_name_exactly_before_a_decoy_in_another_case() -> None:
+    body = (
+        DECOY_ROOT + DECOY_HEADER + "<request><PunchOutSetupRequest operation='edit'/></request>"
+        "<Request deploymentMode='test'><PunchOutSetupRequest operation='Create'>"
+        "<buyercookie>no</buyercookie><BuyerCookie>c-1</BuyerCookie>"
+        "<browserformpost><URL>https://no.example/</URL></browserformpost>"
+        "<BrowserFormPost><url>https://no.example/</url><URL>https://buyer.example/r</URL>"
+        "</BrowserFormPost>"
+        "<Contact role='buyer'><Name>No</Name></Contact>"
+        "<Contact role='endUser'><name>No</name><Name>Jane Doe</Name>"
+        "<email>no@no.example</email><Email>jane@buyer.example</Email></Contact>"
+        "</PunchOutSetupRequest></Request></cXML>"
+    )
+    request = read(body)
+    assert (request.payload_id, request.kind, request.deployment_mode) == (  # type: ignore[attr-defined]
+        "p-1",
+        "PunchOutSetupRequest",
+        "test",
+    )
+    assert request.timestamp == datetime(2026, 11, 23, 10, tzinfo=UTC)  # type: ignore[attr-defined]
+    header = request.header  # type: ignore[attr-defined]
+    assert [(c.domain, c.identity) for c in header.from_credentials] == [("NetworkID", "AN-BUYER")]
+    assert [(c.domain, c.identity) for c in header.to_credentials] == [("DUNS", "AN-SUPPLIER")]
+    (sender,) = header.sender_credentials
+    assert (sender.identity, sender.shared_secret) == ("AN-BUYER", "s3cret")
+    assert header.user_agent == "Buyer 1.0"
+    setup = request.body  # type: ignore[attr-defined]
+    assert isinstance(setup, PunchOutSetupRequest)
+    assert (setup.operation, setup.buyer_cookie) == ("create", "c-1")
+    assert setup.browser_form_post == "https://buyer.example/r"
+    assert (setup.contact_name, setup.contact_email) == ("Jane Doe", "jane@buyer.example")
+
+
+def test_an_order_request_reads_each_name_exactly_before_a_decoy_in_another_case() -> None:
+    item = (
+        "<ItemOut quantity='2' lineNumber='3'>"
+        "<itemid><SupplierPartID>no</SupplierPartID><SupplierPartAuxiliaryID>no"
+        "</SupplierPartAuxiliaryID></itemid>"
+        "<ItemID><supplierpartid>no</supplierpartid><SupplierPartID>BC-1</SupplierPartID>"
+        "<supplierpartauxiliaryid>no</supplierpartauxiliaryid>"
+        "<SupplierPartAuxiliaryID>ref-1</SupplierPartAuxiliaryID></ItemID>"
+        "<itemdetail><UnitPrice><Money currency='GBP'>9.99</Money></UnitPrice></itemdetail>"
+        "<ItemDetail><unitprice><Money currency='GBP'>8.88</Money></unitprice>"
+        "<UnitPrice><money currency='GBP'>7.77</money><Money currency='usd'>1.25</Money>"
+        "</UnitPrice><description>no</description><Description>Cards</Description>"
+        "<unitofmeasure>XX</unitofmeasure><UnitOfMeasure>BX</UnitOfMeasure>"
+        "</ItemDetail></ItemOut>"
+    )
+    body = (
+        DECOY_ROOT + DECOY_HEADER + "<Request><OrderRequest>"
+        "<orderrequestheader orderID='no' type='delete'/>"
+        "<OrderRequestHeader orderID='PO-1' orderDate='2026-11-22T10:00:00+00:00' type='update'>"
+        "<total><Money currency='GBP'>9</Money></total>"
+        "<Total><money currency='GBP'>8</money><Money currency='USD'>2.50</Money></Total>"
+        "<documentreference payloadID='no'/><DocumentReference payloadID='p-0'/>"
+        f"</OrderRequestHeader>{item}</OrderRequest></Request></cXML>"
+    )
+    order = read(body).body  # type: ignore[attr-defined]
+    assert isinstance(order, OrderRequest)
+    assert (order.order_id, order.order_type, order.document_reference) == ("PO-1", "update", "p-0")
+    assert order.order_date == datetime(2026, 11, 22, 10, tzinfo=UTC)
+    assert (order.total, order.currency) == (Decimal("2.50"), "USD")
+    (line,) = order.lines
+    assert (line.line_number, line.quantity) == (3, Decimal("2"))
+    assert (line.supplier_part_id, line.supplier_part_auxiliary_id) == ("BC-1", "ref-1")
+    assert (line.unit_price, line.currency) == (Decimal("1.25"), "USD")
+    assert (line.description, line.unit_of_measure) == ("Cards", "BX")
