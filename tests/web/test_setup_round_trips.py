@@ -19,6 +19,7 @@ import requests
 from limits import parse_many
 
 from punchout.domain.identity import ProcurementUser
+from punchout.runtime.connector import Connector
 from punchout.web.context import connector_of
 from tests.buyer_side import BuyerIdentity, setup_request, start_url_of, status_of
 from tests.support import OCI_PASSWORD
@@ -73,13 +74,20 @@ def redis_client(redis_client: redis.Redis, writes: Writes) -> Iterator[redis.Re
     client.connection_pool.disconnect()
 
 
-def test_a_returning_users_setup_and_its_resend_take_at_most_two_round_trips(
-    connector: LiveConnector, writes: Writes
-) -> None:
+def returning_user(connector: LiveConnector) -> tuple[Connector, int]:
+    """The connector, and the PrintNow account of the setups' user, provisioned beforehand:
+    a returning user, whose setup logs in without creating anything."""
     c = connector_of(connector.app)
     buyer = c.registry.get("acme")
     assert buyer is not None
     user_id, _ = c.accounts.provision(buyer, ProcurementUser(key=EMAIL, email=EMAIL))
+    return c, user_id
+
+
+def test_a_returning_users_setup_and_its_resend_take_at_most_two_round_trips(
+    connector: LiveConnector, writes: Writes
+) -> None:
+    c, user_id = returning_user(connector)
     # The first setup loads the scripts a fresh Redis does not have yet.
     assert status_of(connector.post_cxml(setup_request(BUYER, payload_id="warm")).content)[0] == 200
 
@@ -111,10 +119,7 @@ def test_a_returning_users_setup_and_its_resend_take_at_most_two_round_trips(
 def test_a_setup_on_a_redis_that_forgot_its_scripts_reads_the_account_again(
     connector: LiveConnector, redis_client: redis.Redis, writes: Writes
 ) -> None:
-    c = connector_of(connector.app)
-    buyer = c.registry.get("acme")
-    assert buyer is not None
-    user_id, _ = c.accounts.provision(buyer, ProcurementUser(key=EMAIL, email=EMAIL))
+    c, user_id = returning_user(connector)
     assert status_of(connector.post_cxml(setup_request(BUYER, payload_id="warm")).content)[0] == 200
     redis_client.script_flush()  # a restarted Redis: the queued EVALSHAs are refused
 
@@ -132,10 +137,7 @@ def test_a_setup_on_a_redis_that_forgot_its_scripts_reads_the_account_again(
 def test_a_returning_users_oci_login_takes_at_most_two_round_trips(
     connector: LiveConnector, writes: Writes
 ) -> None:
-    c = connector_of(connector.app)
-    buyer = c.registry.get("acme")
-    assert buyer is not None
-    user_id, _ = c.accounts.provision(buyer, ProcurementUser(key=EMAIL, email=EMAIL))
+    c, user_id = returning_user(connector)
     callup = {
         "USERNAME": "ACME-SAP",
         "PASSWORD": OCI_PASSWORD,
@@ -168,10 +170,7 @@ def test_a_cart_return_reads_its_session_and_writes_offers_and_its_end_in_one_tr
 ) -> None:
     from tests.buyer_side import Browser
 
-    c = connector_of(connector.app)
-    buyer = c.registry.get("acme")
-    assert buyer is not None
-    c.accounts.provision(buyer, ProcurementUser(key=EMAIL, email=EMAIL))  # a returning user
+    returning_user(connector)  # a returning user
     response = connector.post_cxml(setup_request(BUYER, payload_id="cart-return"))
     assert status_of(response.content)[0] == 200
     browser = Browser()
